@@ -1,0 +1,75 @@
+//! [`ResponseFuture`]: the response of [`Cors`](crate::Cors).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
+
+use http::Response;
+use pin_project_lite::pin_project;
+
+use crate::policy::CorsHeaders;
+
+pin_project! {
+    /// The response of [`Cors`](crate::Cors): the layer's own answer to a
+    /// preflight, or the application's response with CORS headers added.
+    pub struct ResponseFuture<F, B> {
+        #[pin]
+        state: State<F, B>,
+    }
+}
+
+pin_project! {
+    #[project = StateProj]
+    enum State<F, B> {
+        Answered { response: Option<Response<B>> },
+        Forwarded { #[pin] future: F, headers: Option<CorsHeaders> },
+    }
+}
+
+impl<F, B> ResponseFuture<F, B> {
+    pub(crate) fn answered(response: Response<B>) -> Self {
+        Self {
+            state: State::Answered {
+                response: Some(response),
+            },
+        }
+    }
+
+    pub(crate) fn forwarded(future: F, headers: CorsHeaders) -> Self {
+        Self {
+            state: State::Forwarded {
+                future,
+                headers: Some(headers),
+            },
+        }
+    }
+}
+
+impl<F, B, E> Future for ResponseFuture<F, B>
+where
+    F: Future<Output = Result<Response<B>, E>>,
+{
+    type Output = Result<Response<B>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().state.project() {
+            StateProj::Answered { response } => match response.take() {
+                Some(response) => Poll::Ready(Ok(response)),
+                None => panic!("ResponseFuture polled after completion"),
+            },
+            StateProj::Forwarded { future, headers } => {
+                let mut response = ready!(future.poll(cx))?;
+                if let Some(headers) = headers.take() {
+                    headers.apply_to(response.headers_mut());
+                }
+                Poll::Ready(Ok(response))
+            }
+        }
+    }
+}
+
+impl<F, B> std::fmt::Debug for ResponseFuture<F, B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResponseFuture").finish_non_exhaustive()
+    }
+}

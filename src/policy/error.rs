@@ -1,0 +1,242 @@
+//! Configuration errors: everything [`PolicyBuilder::build`] can refuse.
+//!
+//! Building a policy checks the whole configuration and reports every problem
+//! at once, so a user fixes a bad configuration in one round instead of one
+//! error at a time.
+//!
+//! [`PolicyBuilder::build`]: crate::policy::PolicyBuilder::build
+
+use std::fmt;
+
+/// Why [`PolicyBuilder::build`](crate::policy::PolicyBuilder::build) refused a
+/// configuration: one or more [`ConfigProblem`]s, all of them.
+///
+/// ```
+/// use tower_cors::policy::{ConfigProblem, Policy};
+///
+/// let err = Policy::builder()
+///     .allow_origins(["https://app.example.com/", "*"])
+///     .allow_methods(["TRACE"])
+///     .allow_credentials(true)
+///     .build()
+///     .unwrap_err();
+///
+/// // Three problems, reported together.
+/// assert_eq!(err.problems().len(), 3);
+/// assert!(err
+///     .problems()
+///     .iter()
+///     .any(|p| matches!(p, ConfigProblem::ForbiddenMethod { .. })));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ConfigError {
+    problems: Vec<ConfigProblem>,
+}
+
+impl ConfigError {
+    pub(crate) fn new(problems: Vec<ConfigProblem>) -> Self {
+        debug_assert!(!problems.is_empty());
+        Self { problems }
+    }
+
+    /// Every problem found, in the order the configuration was checked.
+    pub fn problems(&self) -> &[ConfigProblem] {
+        &self.problems
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        write!(
+            f,
+            "invalid CORS policy ({n} problem{}):",
+            if n == 1 { "" } else { "s" }
+        )?;
+        for problem in &self.problems {
+            write!(f, "\n  - {problem}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One problem in a CORS configuration.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigProblem {
+    /// No origin is allowed: configure `allow_origins`, `allow_origin_fn` or
+    /// `allow_any_origin`.
+    #[error("no origin is allowed: call allow_origins, allow_origin_fn or allow_any_origin")]
+    NoOrigin,
+
+    /// An origin that no browser can ever send in its `Origin` header.
+    #[error("origin {origin:?} can never match a browser's Origin header: {reason}")]
+    InvalidOrigin {
+        /// The origin as configured.
+        origin: String,
+        /// What is wrong with it.
+        reason: OriginSyntaxError,
+    },
+
+    /// `null` is the origin of sandboxed iframes, `data:` URLs and some
+    /// redirects: allowing it allows any attacker page that sandboxes itself.
+    #[error(
+        "the origin \"null\" is shared by every sandboxed or opaque page, attackers' included; \
+         use allow_null_origin_dangerously if you really mean it"
+    )]
+    NullOrigin,
+
+    /// `*` (any origin) together with credentials: browsers ignore `*` for
+    /// credentialed requests, and reflecting every origin instead would let
+    /// any site read users' data.
+    #[error("any origin (\"*\") cannot be combined with credentials: list the origins instead")]
+    AnyOriginWithCredentials,
+
+    /// An `http://` origin with credentials: anyone on the network path can
+    /// impersonate it. Loopback (`localhost`, `127.0.0.0/8`, `[::1]`) is
+    /// exempt.
+    #[error(
+        "origin {origin:?} is plain http: with credentials only https (or loopback) origins are safe"
+    )]
+    InsecureOriginWithCredentials {
+        /// The origin as configured.
+        origin: String,
+    },
+
+    /// A credentialed wildcard directly under a public suffix: anyone can
+    /// register a name there (`*.github.io`, `*.co.uk`).
+    #[error(
+        "pattern {pattern:?} with credentials allows every site under the public suffix {suffix:?}"
+    )]
+    PublicSuffixWildcardWithCredentials {
+        /// The pattern as configured.
+        pattern: String,
+        /// The public suffix it covers.
+        suffix: String,
+    },
+
+    /// Built without the `public-suffix` feature, a credentialed wildcard
+    /// cannot be checked against the Public Suffix List, so it is refused.
+    #[error(
+        "pattern {pattern:?} with credentials needs the \"public-suffix\" feature to be checked"
+    )]
+    WildcardNeedsPublicSuffixList {
+        /// The pattern as configured.
+        pattern: String,
+    },
+
+    /// Not an HTTP method token.
+    #[error("method {method:?} is not a valid HTTP method token")]
+    InvalidMethod {
+        /// The method as configured.
+        method: String,
+    },
+
+    /// `CONNECT`, `TRACE` and `TRACK` can never be sent by a page.
+    #[error("method {method:?} is forbidden by the Fetch standard: no page can send it")]
+    ForbiddenMethod {
+        /// The method as configured.
+        method: String,
+    },
+
+    /// Browsers uppercase `delete get head options post put` before sending
+    /// them, so a lowercase spelling can never match.
+    #[error(
+        "method {method:?} is always sent as {normalized:?} by browsers: write {normalized:?}"
+    )]
+    MethodNormalizedByBrowsers {
+        /// The method as configured.
+        method: String,
+        /// What browsers send instead.
+        normalized: &'static str,
+    },
+
+    /// Not a header name token.
+    #[error("header {name:?} is not a valid header name")]
+    InvalidHeaderName {
+        /// The name as configured.
+        name: String,
+    },
+
+    /// A forbidden request header (`cookie`, `origin`, `sec-*`, ...) is set by
+    /// the browser itself, never by a page, so allowing it means nothing.
+    #[error("request header {name:?} is set by the browser, never by a page: remove it")]
+    ForbiddenRequestHeader {
+        /// The name as configured.
+        name: String,
+    },
+
+    /// `set-cookie` and `set-cookie2` are never exposed to scripts.
+    #[error("response header {name:?} is never exposed to scripts by browsers: remove it")]
+    ExposeForbiddenHeader {
+        /// The name as configured.
+        name: String,
+    },
+
+    /// `*` in the expose list together with credentials: for credentialed
+    /// requests browsers read it as a header literally named `*`.
+    #[error("expose \"*\" cannot be combined with credentials: list the headers instead")]
+    ExposeAnyWithCredentials,
+
+    /// `Access-Control-Max-Age` beyond a day: no browser honours it (Chromium
+    /// caps at 2 hours, Firefox at 24 hours).
+    #[error("max age of {secs} s exceeds the 86400 s (one day) any browser honours")]
+    MaxAgeTooLong {
+        /// The configured duration in whole seconds.
+        secs: u64,
+    },
+}
+
+/// Why a configured origin can never equal what a browser sends.
+///
+/// Browsers serialize an origin as `scheme://host[:port]`: lowercase scheme
+/// and host, punycode for international names, no default port, no path,
+/// no trailing slash and no userinfo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OriginSyntaxError {
+    /// The empty string.
+    #[error("it is empty")]
+    Empty,
+    /// Contains a space, tab or line break.
+    #[error("it contains whitespace")]
+    Whitespace,
+    /// Contains a non-ASCII character (browsers send punycode: `xn--...`).
+    #[error(
+        "it contains non-ASCII characters; browsers send international names as punycode (xn--)"
+    )]
+    NonAscii,
+    /// No `scheme://`.
+    #[error("it has no scheme (write https://...)")]
+    MissingScheme,
+    /// The scheme is not a valid URL scheme.
+    #[error("its scheme is not valid")]
+    InvalidScheme,
+    /// Uppercase letters in the scheme or host.
+    #[error("it has uppercase letters; browsers send scheme and host in lowercase")]
+    Uppercase,
+    /// Ends with `/`.
+    #[error("it ends with a slash; browsers never send one")]
+    TrailingSlash,
+    /// Has a path.
+    #[error("it has a path; an origin is only scheme://host[:port]")]
+    Path,
+    /// Has a query or fragment.
+    #[error("it has a query or fragment; an origin is only scheme://host[:port]")]
+    QueryOrFragment,
+    /// Has `user@` or `user:password@`.
+    #[error("it has userinfo (user@); browsers never send it")]
+    Userinfo,
+    /// The host is empty or has characters or labels a browser never sends.
+    #[error("its host is not a valid, normalized host name or IP address")]
+    InvalidHost,
+    /// The port is not a number from 0 to 65535 written without leading zeros.
+    #[error("its port is not valid")]
+    InvalidPort,
+    /// The port is the scheme's default, which browsers omit.
+    #[error("it names the scheme's default port, which browsers omit")]
+    DefaultPort,
+    /// A `*` anywhere but as the whole first label of a host name.
+    #[error("a wildcard must be the whole first label of a host name: scheme://*.example.com")]
+    MisplacedWildcard,
+}

@@ -1,0 +1,170 @@
+//! Methods: which a browser sends as is, which it never sends, and which
+//! the policy allows.
+//!
+//! Methods are compared byte-exactly (Fetch `#cors-preflight-fetch-0`):
+//! browsers uppercase only `DELETE GET HEAD OPTIONS POST PUT`
+//! (`#concept-method-normalize`), so `fetch(url, {method: "patch"})` sends
+//! `patch`, which an allowed `PATCH` does not cover.
+
+use http::HeaderValue;
+
+use super::error::ConfigProblem;
+use super::headers::is_token;
+
+/// `GET`, `HEAD` and `POST` never need permission (`#cors-safelisted-method`).
+pub(crate) fn is_safelisted(method: &[u8]) -> bool {
+    matches!(method, b"GET" | b"HEAD" | b"POST")
+}
+
+/// `CONNECT`, `TRACE` and `TRACK`, in any case (`#forbidden-method`).
+pub(crate) fn is_forbidden(method: &[u8]) -> bool {
+    ["CONNECT", "TRACE", "TRACK"]
+        .iter()
+        .any(|f| f.as_bytes().eq_ignore_ascii_case(method))
+}
+
+/// What a browser sends for a method the page wrote as `method`, when that
+/// differs from `method` (`#concept-method-normalize`).
+fn browser_normalized(method: &str) -> Option<&'static str> {
+    ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]
+        .into_iter()
+        .find(|n| n.eq_ignore_ascii_case(method) && *n != method)
+}
+
+/// The methods a preflight may ask for.
+#[derive(Debug)]
+pub(crate) enum Methods {
+    /// Any method: answered with `*`, or with the requested method when
+    /// credentials make `*` a literal.
+    Any,
+    /// These methods (plus the safelisted ones, which browsers never ask
+    /// about), and the precomputed `Access-Control-Allow-Methods` value.
+    Listed {
+        names: Vec<Box<[u8]>>,
+        header: Option<HeaderValue>,
+    },
+}
+
+impl Methods {
+    pub(crate) fn build(configured: &[String], problems: &mut Vec<ConfigProblem>) -> Methods {
+        let mut names: Vec<Box<[u8]>> = Vec::new();
+        let mut any = false;
+        for method in configured {
+            if method == "*" {
+                any = true;
+            } else if !is_token(method.as_bytes()) {
+                problems.push(ConfigProblem::InvalidMethod {
+                    method: method.clone(),
+                });
+            } else if is_forbidden(method.as_bytes()) {
+                problems.push(ConfigProblem::ForbiddenMethod {
+                    method: method.clone(),
+                });
+            } else if let Some(normalized) = browser_normalized(method) {
+                problems.push(ConfigProblem::MethodNormalizedByBrowsers {
+                    method: method.clone(),
+                    normalized,
+                });
+            } else if !names.iter().any(|n| **n == *method.as_bytes()) {
+                names.push(method.as_bytes().into());
+            }
+        }
+        if any {
+            return Methods::Any;
+        }
+        let joined = names
+            .iter()
+            .map(|n| String::from_utf8_lossy(n))
+            .collect::<Vec<_>>()
+            .join(",");
+        let header = (!joined.is_empty())
+            .then(|| HeaderValue::from_str(&joined).ok())
+            .flatten();
+        Methods::Listed { names, header }
+    }
+
+    /// Whether a preflight asking for `method` passes, as the browser will
+    /// judge it: safelisted methods always do.
+    pub(crate) fn allows(&self, method: &[u8]) -> bool {
+        match self {
+            Methods::Any => !is_forbidden(method),
+            Methods::Listed { names, .. } => {
+                is_safelisted(method) || names.iter().any(|n| **n == *method)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build(methods: &[&str]) -> (Methods, Vec<ConfigProblem>) {
+        let mut problems = Vec::new();
+        let configured: Vec<String> = methods.iter().map(|m| m.to_string()).collect();
+        (Methods::build(&configured, &mut problems), problems)
+    }
+
+    #[test]
+    fn patch_is_not_normalized() {
+        let (methods, problems) = build(&["PATCH"]);
+        assert!(problems.is_empty());
+        assert!(methods.allows(b"PATCH"));
+        assert!(!methods.allows(b"patch"));
+    }
+
+    #[test]
+    fn safelisted_methods_need_no_listing() {
+        let (methods, _) = build(&["PUT"]);
+        for m in ["GET", "HEAD", "POST", "PUT"] {
+            assert!(methods.allows(m.as_bytes()), "{m}");
+        }
+        assert!(!methods.allows(b"get"));
+        assert!(!methods.allows(b"DELETE"));
+    }
+
+    #[test]
+    fn configuration_mistakes_are_reported() {
+        let (_, problems) = build(&["TRACE", "connect", "delete", "BAD METHOD", ""]);
+        assert_eq!(
+            problems,
+            vec![
+                ConfigProblem::ForbiddenMethod {
+                    method: "TRACE".into()
+                },
+                ConfigProblem::ForbiddenMethod {
+                    method: "connect".into()
+                },
+                ConfigProblem::MethodNormalizedByBrowsers {
+                    method: "delete".into(),
+                    normalized: "DELETE"
+                },
+                ConfigProblem::InvalidMethod {
+                    method: "BAD METHOD".into()
+                },
+                ConfigProblem::InvalidMethod { method: "".into() },
+            ]
+        );
+    }
+
+    #[test]
+    fn header_value_is_precomputed_in_configured_order_without_duplicates() {
+        let (methods, _) = build(&["PUT", "DELETE", "PUT", "purge"]);
+        match methods {
+            Methods::Listed { header, .. } => {
+                assert_eq!(
+                    header.as_ref().map(|h| h.as_bytes()),
+                    Some(&b"PUT,DELETE,purge"[..])
+                );
+            }
+            Methods::Any => panic!("expected a list"),
+        }
+    }
+
+    #[test]
+    fn star_means_any_but_forbidden() {
+        let (methods, _) = build(&["*"]);
+        assert!(methods.allows(b"purge"));
+        assert!(!methods.allows(b"TRACE"));
+    }
+}

@@ -1,0 +1,300 @@
+//! The CORS policy, pure: no tower, no async, no I/O.
+//!
+//! A [`Policy`] is built once from a [`PolicyBuilder`], which checks the
+//! whole configuration and refuses anything a browser could never match or
+//! that would hand users' data to other sites ([`ConfigError`]). It is then
+//! immutable and cheap to clone (one `Arc`).
+//!
+//! For each request, [`Policy::classify`] says what kind of request it is
+//! by the Fetch rules, and [`Policy::evaluate`] says exactly what to answer:
+//! a [`Decision`] with the [`CorsHeaders`] to send, or a [`Refusal`] saying
+//! why not. [`CorsLayer`](crate::CorsLayer) only applies decisions, so a
+//! policy can be tested on its own with nothing but `http` types:
+//!
+//! ```
+//! use tower_cors::policy::{Policy, Refusal, RequestKind};
+//! use http::{header, Request};
+//!
+//! let policy = Policy::builder()
+//!     .allow_origins(["https://app.example.com"])
+//!     .allow_methods(["PUT"])
+//!     .allow_headers(["content-type"])
+//!     .build()?;
+//!
+//! let preflight = Request::options("/items/1")
+//!     .header("origin", "https://app.example.com")
+//!     .header("access-control-request-method", "PUT")
+//!     .header("access-control-request-headers", "content-type,x-debug")
+//!     .body(())?;
+//!
+//! let decision = policy.evaluate(&preflight);
+//! assert_eq!(decision.kind(), RequestKind::Preflight);
+//! assert_eq!(decision.refusal(), Some(&Refusal::HeaderNotAllowed("x-debug".into())));
+//! assert!(decision.headers().get(&header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Each concept has its own file: `origin` (syntax and matching), `method`,
+//! `headers` (safelist, allowed and exposed lists, request-header parsing),
+//! `classify`, `preflight`, `vary`, `decision` and `error`.
+
+mod builder;
+mod classify;
+mod decision;
+mod error;
+mod headers;
+mod method;
+mod origin;
+mod preflight;
+mod vary;
+
+use std::sync::Arc;
+
+use http::header::{HeaderMap, HeaderValue, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
+use http::Method;
+
+pub use builder::PolicyBuilder;
+pub use decision::{
+    CorsHeaders, Decision, Malformed, Refusal, RequestKind, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
+    ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
+};
+pub use error::{ConfigError, ConfigProblem, OriginSyntaxError};
+
+use headers::AllowedHeaders;
+use method::Methods;
+use origin::{OriginCheck, Origins};
+
+/// A validated, immutable CORS policy. Cloning it shares the configuration.
+///
+/// ```
+/// use tower_cors::Policy;
+/// use http::{header, Request};
+///
+/// let policy = Policy::builder()
+///     .allow_origins(["https://app.example.com"])
+///     .allow_credentials(true)
+///     .build()?;
+///
+/// let request = Request::get("/me").header("origin", "https://app.example.com").body(())?;
+/// let decision = policy.evaluate(&request);
+/// assert!(decision.is_allowed());
+/// let headers = decision.headers();
+/// assert_eq!(headers.get(&header::ACCESS_CONTROL_ALLOW_ORIGIN).unwrap(), "https://app.example.com");
+/// assert_eq!(headers.get(&header::ACCESS_CONTROL_ALLOW_CREDENTIALS).unwrap(), "true");
+/// assert_eq!(headers.get(&header::VARY).unwrap(), "origin");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Policy {
+    rules: Arc<Rules>,
+}
+
+/// The validated configuration, with every header value precomputed.
+#[derive(Debug)]
+pub(crate) struct Rules {
+    origins: Origins,
+    methods: Methods,
+    headers: AllowedHeaders,
+    expose_headers: Option<HeaderValue>,
+    credentials: bool,
+    allow_credentials: Option<HeaderValue>,
+    max_age: Option<HeaderValue>,
+    private_network: bool,
+    /// `Vary` for every response but a preflight's: `origin`, unless the
+    /// answer is the constant `*`.
+    vary_actual: Option<HeaderValue>,
+    /// `Vary` for preflight answers: `origin`, plus the request headers that
+    /// are echoed back.
+    vary_preflight: Option<HeaderValue>,
+}
+
+impl Rules {
+    /// `Access-Control-Allow-Origin` for an allowed origin.
+    fn allow_origin_value(&self, origin: &HeaderValue) -> HeaderValue {
+        match self.origins {
+            Origins::Any => HeaderValue::from_static("*"),
+            Origins::Listed(_) => origin.clone(),
+        }
+    }
+}
+
+/// The parts of a request a CORS decision reads: implemented for
+/// [`http::Request`] and [`http::request::Parts`].
+pub trait RequestHead {
+    /// The request method.
+    fn method(&self) -> &Method;
+    /// The request headers.
+    fn headers(&self) -> &HeaderMap;
+}
+
+impl<B> RequestHead for http::Request<B> {
+    fn method(&self) -> &Method {
+        self.method()
+    }
+    fn headers(&self) -> &HeaderMap {
+        self.headers()
+    }
+}
+
+impl RequestHead for http::request::Parts {
+    fn method(&self) -> &Method {
+        &self.method
+    }
+    fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+}
+
+impl Policy {
+    /// Starts a configuration.
+    ///
+    /// ```
+    /// use tower_cors::Policy;
+    ///
+    /// let policy = Policy::builder().allow_origins(["https://a.example"]).build()?;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn builder() -> PolicyBuilder {
+        PolicyBuilder::default()
+    }
+
+    /// The kind of a request by the Fetch rules, whatever the policy allows.
+    ///
+    /// Headers only browsers set (`Cookie`, `Sec-Fetch-*`, `User-Agent`, ...)
+    /// do not count, since a page cannot set them. A server cannot tell a
+    /// browser's own `Cache-Control` on reload from a page's, so such
+    /// requests classify as actual; the answer is the same for simple and
+    /// actual requests.
+    ///
+    /// ```
+    /// use tower_cors::policy::{Policy, RequestKind};
+    /// use http::Request;
+    ///
+    /// let policy = Policy::builder().allow_any_origin().build()?;
+    /// let form_post = Request::post("/")
+    ///     .header("origin", "https://a.example")
+    ///     .header("content-type", "application/x-www-form-urlencoded")
+    ///     .body(())?;
+    /// let json_post = Request::post("/")
+    ///     .header("origin", "https://a.example")
+    ///     .header("content-type", "application/json")
+    ///     .body(())?;
+    /// assert_eq!(policy.classify(&form_post), RequestKind::Simple);
+    /// assert_eq!(policy.classify(&json_post), RequestKind::Actual);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn classify<R: RequestHead + ?Sized>(&self, request: &R) -> RequestKind {
+        classify::classify(request.method(), request.headers())
+    }
+
+    /// Decides what to answer to a request.
+    ///
+    /// - No `Origin`: [`RequestKind::NotCors`]; only `Vary: Origin` is sent.
+    /// - A preflight: allowed when the origin, the method and every requested
+    ///   header are; the answer carries `Access-Control-Allow-Origin`,
+    ///   `-Methods`, `-Headers`, `-Credentials`, `-Max-Age` as configured.
+    ///   Refused, it carries no `Access-Control-*` header at all.
+    /// - A simple or actual request: allowed when the origin is; the answer
+    ///   carries `Access-Control-Allow-Origin`, `-Credentials` and
+    ///   `-Expose-Headers`.
+    ///
+    /// Several `Origin` headers, or values no browser sends, are refused as
+    /// [`Refusal::Malformed`]. The cost does not grow with the number of
+    /// configured origins nor with the size of hostile headers.
+    ///
+    /// ```
+    /// use tower_cors::policy::{Policy, Refusal};
+    /// use http::{header, Request};
+    ///
+    /// let policy = Policy::builder().allow_origins(["https://app.example.com"]).build()?;
+    /// let request = Request::get("/").header("origin", "https://evil.example").body(())?;
+    /// let decision = policy.evaluate(&request);
+    /// assert_eq!(decision.refusal(), Some(&Refusal::OriginNotAllowed));
+    /// // Nothing is granted, but caches are still told the answer varies.
+    /// let sent: Vec<_> = decision.headers().iter().map(|(name, _)| name).collect();
+    /// assert_eq!(sent, [header::VARY]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn evaluate<R: RequestHead + ?Sized>(&self, request: &R) -> Decision {
+        let rules = &*self.rules;
+        let headers = request.headers();
+        let mut origins = headers.get_all(ORIGIN).iter();
+        let Some(origin) = origins.next() else {
+            return Decision {
+                kind: RequestKind::NotCors,
+                refusal: None,
+                headers: CorsHeaders {
+                    vary: rules.vary_actual.clone(),
+                    ..CorsHeaders::default()
+                },
+            };
+        };
+
+        let preflight = *request.method() == Method::OPTIONS
+            && headers.contains_key(ACCESS_CONTROL_REQUEST_METHOD);
+        let (kind, vary) = if preflight {
+            (RequestKind::Preflight, &rules.vary_preflight)
+        } else {
+            (
+                classify::cross_origin_kind(request.method(), headers),
+                &rules.vary_actual,
+            )
+        };
+
+        let origin_allowed = if origins.next().is_some() {
+            Err(Refusal::Malformed(Malformed::MultipleOrigins))
+        } else {
+            match rules.origins.check(origin) {
+                OriginCheck::Allowed => Ok(()),
+                OriginCheck::NotAllowed => Err(Refusal::OriginNotAllowed),
+                OriginCheck::Malformed => Err(Refusal::Malformed(Malformed::InvalidOrigin)),
+            }
+        };
+        let answer = origin_allowed.and_then(|()| {
+            if preflight {
+                preflight::answer(rules, origin, headers)
+            } else {
+                Ok(CorsHeaders {
+                    allow_origin: Some(rules.allow_origin_value(origin)),
+                    allow_credentials: rules.allow_credentials.clone(),
+                    expose_headers: rules.expose_headers.clone(),
+                    ..CorsHeaders::default()
+                })
+            }
+        });
+
+        match answer {
+            Ok(mut headers) => {
+                headers.vary = vary.clone();
+                Decision {
+                    kind,
+                    refusal: None,
+                    headers,
+                }
+            }
+            Err(refusal) => Decision {
+                kind,
+                refusal: Some(refusal),
+                headers: CorsHeaders {
+                    vary: vary.clone(),
+                    ..CorsHeaders::default()
+                },
+            },
+        }
+    }
+
+    /// Whether the answer depends on the request's `Origin`, so that every
+    /// response must carry `Vary: Origin`: true unless any origin is
+    /// allowed with the constant `*`.
+    ///
+    /// ```
+    /// use tower_cors::Policy;
+    ///
+    /// assert!(!Policy::builder().allow_any_origin().build()?.varies_by_origin());
+    /// assert!(Policy::builder().allow_origins(["https://a.example"]).build()?.varies_by_origin());
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn varies_by_origin(&self) -> bool {
+        self.rules.vary_actual.is_some()
+    }
+}

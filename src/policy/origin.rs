@@ -1,0 +1,648 @@
+//! Origins: the exact syntax browsers send, and the set of allowed origins.
+//!
+//! A browser serializes an origin as `scheme://host[:port]` (Fetch
+//! `#origin-header`, URL `#concept-origin-serializer`): lowercase scheme and
+//! host, punycode for international names, IPv6 in brackets in its shortest
+//! form, no default port, no path and no trailing slash. Comparison is
+//! byte-exact, so configuration is validated against that syntax once, and a
+//! request is answered with a hash lookup (exact origins) or a walk of a
+//! label tree (wildcard patterns), never a scan of the configured list.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::{self, Write as _};
+use std::hash::{BuildHasher, Hasher};
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::sync::Arc;
+
+use http::HeaderValue;
+
+use super::error::{ConfigProblem, OriginSyntaxError};
+
+/// A user predicate deciding on origins the lists do not cover.
+pub(crate) type OriginPredicate = Arc<dyn Fn(&str) -> bool + Send + Sync>;
+
+/// An origin as a browser serializes it, split into its parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct OriginParts<'a> {
+    pub(crate) scheme: &'a str,
+    /// The host as sent: a DNS name, a dotted IPv4 address, or `[ipv6]`.
+    /// For a pattern, the part after `*.`.
+    pub(crate) host: &'a str,
+    pub(crate) port: Option<u16>,
+    /// `scheme://*.host`: one or more labels in front of `host`.
+    pub(crate) wildcard: bool,
+    pub(crate) host_kind: HostKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HostKind {
+    Domain,
+    Ipv4,
+    Ipv6,
+}
+
+impl OriginParts<'_> {
+    /// Loopback hosts: the only ones where plain `http` is acceptable with
+    /// credentials, because no network path exists to tamper with them.
+    pub(crate) fn is_loopback(&self) -> bool {
+        match self.host_kind {
+            HostKind::Domain => self.host == "localhost" || self.host.ends_with(".localhost"),
+            HostKind::Ipv4 => self.host.starts_with("127."),
+            HostKind::Ipv6 => self.host == "[::1]",
+        }
+    }
+}
+
+/// Parses an origin in the exact form a browser sends it.
+///
+/// With `wildcard_ok`, `scheme://*.domain[:port]` is accepted too. Errors
+/// name the first thing that makes the text differ from what a browser
+/// sends, for configuration messages; on the request path any error simply
+/// means "malformed". Never allocates.
+pub(crate) fn parse(text: &[u8], wildcard_ok: bool) -> Result<OriginParts<'_>, OriginSyntaxError> {
+    use OriginSyntaxError as E;
+
+    if text.is_empty() {
+        return Err(E::Empty);
+    }
+    if !text.is_ascii() {
+        return Err(E::NonAscii);
+    }
+    if text
+        .iter()
+        .any(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    {
+        return Err(E::Whitespace);
+    }
+    // ASCII was checked above, so this cannot fail; no panic either way.
+    let text = std::str::from_utf8(text).map_err(|_| E::NonAscii)?;
+
+    let (scheme, rest) = text.split_once("://").ok_or(E::MissingScheme)?;
+    check_scheme(scheme)?;
+
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    if authority.contains('@') {
+        return Err(E::Userinfo);
+    }
+    if tail.contains(['?', '#']) {
+        return Err(E::QueryOrFragment);
+    }
+    if tail == "/" {
+        return Err(E::TrailingSlash);
+    }
+    if !tail.is_empty() {
+        return Err(E::Path);
+    }
+
+    let (host, port) = split_host_port(authority)?;
+    let port = match port {
+        None => None,
+        Some(digits) => {
+            let port = parse_port(digits)?;
+            if default_port(scheme) == Some(port) {
+                return Err(E::DefaultPort);
+            }
+            Some(port)
+        }
+    };
+
+    let (host, wildcard) = match host.strip_prefix("*.") {
+        Some(base) if wildcard_ok => (base, true),
+        _ => (host, false),
+    };
+    if host.contains('*') {
+        return Err(E::MisplacedWildcard);
+    }
+    let host_kind = check_host(host)?;
+    if wildcard && host_kind != HostKind::Domain {
+        return Err(E::MisplacedWildcard);
+    }
+    Ok(OriginParts {
+        scheme,
+        host,
+        port,
+        wildcard,
+        host_kind,
+    })
+}
+
+fn check_scheme(scheme: &str) -> Result<(), OriginSyntaxError> {
+    let bytes = scheme.as_bytes();
+    if bytes.iter().any(u8::is_ascii_uppercase) {
+        return Err(OriginSyntaxError::Uppercase);
+    }
+    let valid = bytes.first().is_some_and(u8::is_ascii_lowercase)
+        && bytes.iter().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.')
+        });
+    if valid {
+        Ok(())
+    } else {
+        Err(OriginSyntaxError::InvalidScheme)
+    }
+}
+
+fn split_host_port(authority: &str) -> Result<(&str, Option<&str>), OriginSyntaxError> {
+    if authority.starts_with('[') {
+        let close = authority.find(']').ok_or(OriginSyntaxError::InvalidHost)?;
+        let (host, after) = authority.split_at(close + 1);
+        return match after {
+            "" => Ok((host, None)),
+            _ => match after.strip_prefix(':') {
+                Some(port) => Ok((host, Some(port))),
+                None => Err(OriginSyntaxError::InvalidHost),
+            },
+        };
+    }
+    Ok(match authority.rsplit_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (authority, None),
+    })
+}
+
+fn parse_port(digits: &str) -> Result<u16, OriginSyntaxError> {
+    let canonical = !digits.is_empty()
+        && digits.len() <= 5
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'));
+    if !canonical {
+        return Err(OriginSyntaxError::InvalidPort);
+    }
+    digits.parse().map_err(|_| OriginSyntaxError::InvalidPort)
+}
+
+/// Ports browsers omit when serializing an origin (URL `#special-scheme`).
+fn default_port(scheme: &str) -> Option<u16> {
+    match scheme {
+        "http" | "ws" => Some(80),
+        "https" | "wss" => Some(443),
+        "ftp" => Some(21),
+        _ => None,
+    }
+}
+
+fn check_host(host: &str) -> Result<HostKind, OriginSyntaxError> {
+    use OriginSyntaxError as E;
+
+    if host.is_empty() {
+        return Err(E::InvalidHost);
+    }
+    if host.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Err(E::Uppercase);
+    }
+    if let Some(inner) = host.strip_prefix('[') {
+        let inner = inner.strip_suffix(']').ok_or(E::InvalidHost)?;
+        let addr: Ipv6Addr = inner.parse().map_err(|_| E::InvalidHost)?;
+        // Browsers send the shortest form (URL `#concept-ipv6-serializer`).
+        let mut shortest = StackString::<48>::new();
+        write!(shortest, "{addr}").map_err(|_| E::InvalidHost)?;
+        return if shortest.as_str() == inner {
+            Ok(HostKind::Ipv6)
+        } else {
+            Err(E::InvalidHost)
+        };
+    }
+    let label_ok = |label: &str| {
+        !label.is_empty()
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_'))
+    };
+    if !host.split('.').all(label_ok) {
+        return Err(E::InvalidHost);
+    }
+    // URL `#ends-in-a-number-checker`: such a host is parsed as IPv4 and
+    // re-serialized, so only the canonical dotted quad can ever be sent.
+    let last = host.rsplit('.').next().unwrap_or(host);
+    let numeric = last.bytes().all(|b| b.is_ascii_digit()) || last.starts_with("0x");
+    if numeric {
+        let addr: Ipv4Addr = host.parse().map_err(|_| E::InvalidHost)?;
+        let mut canonical = StackString::<16>::new();
+        write!(canonical, "{addr}").map_err(|_| E::InvalidHost)?;
+        return if canonical.as_str() == host {
+            Ok(HostKind::Ipv4)
+        } else {
+            Err(E::InvalidHost)
+        };
+    }
+    Ok(HostKind::Domain)
+}
+
+/// A fixed-capacity string on the stack, so that checking an address's
+/// canonical form never allocates on the request path.
+struct StackString<const N: usize> {
+    buf: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> StackString<N> {
+    fn new() -> Self {
+        Self {
+            buf: [0; N],
+            len: 0,
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        // Only whole `&str`s are ever copied in, so this is always valid.
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
+    }
+}
+
+impl<const N: usize> fmt::Write for StackString<N> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        let dst = self.buf.get_mut(self.len..end).ok_or(fmt::Error)?;
+        dst.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// FNV-1a. The allowed-origin tables are fixed when the policy is built;
+/// requests only look keys up, so an attacker cannot lengthen a probe chain
+/// and a keyed (DoS-resistant, slower) hash buys nothing here.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct BuildFnv;
+
+pub(crate) struct Fnv(u64);
+
+impl BuildHasher for BuildFnv {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// What the policy says about one request's `Origin` header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OriginCheck {
+    Allowed,
+    NotAllowed,
+    Malformed,
+}
+
+/// The allowed origins, in the form requests are checked against.
+pub(crate) enum Origins {
+    /// Any origin, answered with `*` (never with credentials).
+    Any,
+    Listed(OriginSet),
+}
+
+#[derive(Default)]
+pub(crate) struct OriginSet {
+    exact: HashSet<Box<[u8]>, BuildFnv>,
+    /// One label tree per (scheme, port): a handful at most in practice.
+    patterns: Vec<PatternGroup>,
+    null: bool,
+    predicate: Option<OriginPredicate>,
+}
+
+struct PatternGroup {
+    scheme: Box<str>,
+    port: Option<u16>,
+    tree: LabelNode,
+}
+
+/// A tree of DNS labels read right to left: `*.api.example.com` is the path
+/// `com` → `example` → `api`, whose node is marked `wildcard`.
+#[derive(Default)]
+struct LabelNode {
+    children: HashMap<Box<str>, LabelNode, BuildFnv>,
+    wildcard: bool,
+}
+
+impl LabelNode {
+    fn insert(&mut self, domain: &str) {
+        let node = domain.rsplit('.').fold(self, |node, label| {
+            node.children.entry(label.into()).or_default()
+        });
+        node.wildcard = true;
+    }
+
+    /// True when some pattern covers `host`: a marked node is reached with at
+    /// least one label still to the left (the apex itself never matches).
+    fn matches(&self, host: &str) -> bool {
+        let mut node = self;
+        let mut rest = host;
+        loop {
+            let (left, label) = match rest.rfind('.') {
+                Some(dot) => (Some(&rest[..dot]), &rest[dot + 1..]),
+                None => (None, rest),
+            };
+            node = match node.children.get(label) {
+                Some(child) => child,
+                None => return false,
+            };
+            match left {
+                Some(_) if node.wildcard => return true,
+                Some(left) => rest = left,
+                None => return false,
+            }
+        }
+    }
+}
+
+impl OriginSet {
+    pub(crate) fn allow_null(&mut self) {
+        self.null = true;
+    }
+
+    pub(crate) fn set_predicate(&mut self, predicate: OriginPredicate) {
+        self.predicate = Some(predicate);
+    }
+
+    pub(crate) fn insert(&mut self, origin: &str, parts: &OriginParts<'_>) {
+        if !parts.wildcard {
+            self.exact.insert(origin.as_bytes().into());
+            return;
+        }
+        let group = match self
+            .patterns
+            .iter_mut()
+            .position(|g| *g.scheme == *parts.scheme && g.port == parts.port)
+        {
+            Some(i) => &mut self.patterns[i],
+            None => {
+                self.patterns.push(PatternGroup {
+                    scheme: parts.scheme.into(),
+                    port: parts.port,
+                    tree: LabelNode::default(),
+                });
+                let last = self.patterns.len() - 1;
+                &mut self.patterns[last]
+            }
+        };
+        group.tree.insert(parts.host);
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.exact.is_empty() && self.patterns.is_empty() && !self.null && self.predicate.is_none()
+    }
+
+    fn check(&self, origin: &[u8]) -> OriginCheck {
+        if self.exact.contains(origin) {
+            return OriginCheck::Allowed;
+        }
+        if origin == b"null" {
+            return if self.null {
+                OriginCheck::Allowed
+            } else {
+                OriginCheck::NotAllowed
+            };
+        }
+        let Ok(parts) = parse(origin, false) else {
+            return OriginCheck::Malformed;
+        };
+        let by_pattern = parts.host_kind == HostKind::Domain
+            && self.patterns.iter().any(|group| {
+                *group.scheme == *parts.scheme
+                    && group.port == parts.port
+                    && group.tree.matches(parts.host)
+            });
+        if by_pattern {
+            return OriginCheck::Allowed;
+        }
+        match &self.predicate {
+            // `parse` accepted only ASCII, so this is the same text.
+            Some(predicate) => match std::str::from_utf8(origin) {
+                Ok(text) if predicate(text) => OriginCheck::Allowed,
+                _ => OriginCheck::NotAllowed,
+            },
+            None => OriginCheck::NotAllowed,
+        }
+    }
+}
+
+impl Origins {
+    /// Checks one `Origin` header value.
+    pub(crate) fn check(&self, origin: &HeaderValue) -> OriginCheck {
+        let bytes = origin.as_bytes();
+        match self {
+            Origins::Any if bytes == b"null" || parse(bytes, false).is_ok() => OriginCheck::Allowed,
+            Origins::Any => OriginCheck::Malformed,
+            Origins::Listed(set) => set.check(bytes),
+        }
+    }
+}
+
+impl fmt::Debug for Origins {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origins::Any => f.write_str("Any"),
+            Origins::Listed(set) => f
+                .debug_struct("Listed")
+                .field("exact", &set.exact.len())
+                .field("pattern_groups", &set.patterns.len())
+                .field("null", &set.null)
+                .field("predicate", &set.predicate.is_some())
+                .finish(),
+        }
+    }
+}
+
+/// Validates one configured origin or pattern, recording every problem.
+/// Returns the parsed parts when the text itself is usable.
+pub(crate) fn validate<'a>(
+    origin: &'a str,
+    credentials: bool,
+    problems: &mut Vec<ConfigProblem>,
+) -> Option<OriginParts<'a>> {
+    let parts = match parse(origin.as_bytes(), true) {
+        Ok(parts) => parts,
+        Err(reason) => {
+            problems.push(ConfigProblem::InvalidOrigin {
+                origin: origin.to_owned(),
+                reason,
+            });
+            return None;
+        }
+    };
+    if credentials && parts.scheme == "http" && !parts.is_loopback() {
+        problems.push(ConfigProblem::InsecureOriginWithCredentials {
+            origin: origin.to_owned(),
+        });
+    }
+    if credentials && parts.wildcard && !parts.is_loopback() {
+        check_public_suffix(origin, parts.host, problems);
+    }
+    Some(parts)
+}
+
+#[cfg(feature = "public-suffix")]
+fn check_public_suffix(pattern: &str, domain: &str, problems: &mut Vec<ConfigProblem>) {
+    // `psl` knows the ICANN and the private sections of the list, so
+    // `github.io` is a suffix just like `co.uk`. A domain that is its own
+    // suffix is one anybody can register names under.
+    let is_suffix =
+        psl::suffix(domain.as_bytes()).is_some_and(|s| s.as_bytes() == domain.as_bytes());
+    if is_suffix {
+        problems.push(ConfigProblem::PublicSuffixWildcardWithCredentials {
+            pattern: pattern.to_owned(),
+            suffix: domain.to_owned(),
+        });
+    }
+}
+
+#[cfg(not(feature = "public-suffix"))]
+fn check_public_suffix(pattern: &str, _domain: &str, problems: &mut Vec<ConfigProblem>) {
+    problems.push(ConfigProblem::WildcardNeedsPublicSuffixList {
+        pattern: pattern.to_owned(),
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use OriginSyntaxError as E;
+
+    #[test]
+    fn browser_serializations_parse() {
+        for ok in [
+            "https://example.com",
+            "http://localhost:3000",
+            "https://xn--bcher-kva.example",
+            "http://127.0.0.1:8080",
+            "http://[::1]:8080",
+            "https://a_b.example.com",
+            "chrome-extension://abcdefghijklmnop",
+            "http://example.com:0",
+        ] {
+            assert!(parse(ok.as_bytes(), false).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn each_way_an_origin_can_differ_from_a_browsers_is_named() {
+        let cases: &[(&str, E)] = &[
+            ("", E::Empty),
+            (" https://a.com", E::Whitespace),
+            ("https://a.com\n", E::Whitespace),
+            ("https://bücher.example", E::NonAscii),
+            ("a.com", E::MissingScheme),
+            ("localhost:3000", E::MissingScheme),
+            ("HTTPS://a.com", E::Uppercase),
+            ("https://A.com", E::Uppercase),
+            ("1https://a.com", E::InvalidScheme),
+            ("https://a.com/", E::TrailingSlash),
+            ("https://a.com/app", E::Path),
+            ("https://a.com?x=1", E::QueryOrFragment),
+            ("https://a.com/#x", E::QueryOrFragment),
+            ("https://user@a.com", E::Userinfo),
+            ("https://u:p@a.com", E::Userinfo),
+            ("https://a.com:443", E::DefaultPort),
+            ("http://a.com:80", E::DefaultPort),
+            ("wss://a.com:443", E::DefaultPort),
+            ("https://a.com:", E::InvalidPort),
+            ("https://a.com:08080", E::InvalidPort),
+            ("https://a.com:65536", E::InvalidPort),
+            ("https://a.com:8x", E::InvalidPort),
+            ("https://", E::InvalidHost),
+            ("https://a..com", E::InvalidHost),
+            ("https://.a.com", E::InvalidHost),
+            ("https://a.com.", E::InvalidHost),
+            ("https://a$b.com", E::InvalidHost),
+            ("http://127.1", E::InvalidHost),
+            ("http://0x7f.0.0.1", E::InvalidHost),
+            ("http://127.000.0.1", E::InvalidHost),
+            ("http://[0:0::1]", E::InvalidHost),
+            ("http://[::1", E::InvalidHost),
+            ("http://[::1]x", E::InvalidHost),
+            ("https://a.*.com", E::MisplacedWildcard),
+            ("https://*", E::MisplacedWildcard),
+            ("https://*a.com", E::MisplacedWildcard),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(parse(text.as_bytes(), true), Err(*expected), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn wildcard_only_in_configuration() {
+        assert!(parse(b"https://*.example.com", true).is_ok_and(|p| p.wildcard));
+        assert!(parse(b"https://*.example.com", false).is_err());
+        assert_eq!(
+            parse(b"https://*.127.0.0.1", true),
+            Err(E::MisplacedWildcard)
+        );
+    }
+
+    fn set_of(origins: &[&str]) -> OriginSet {
+        let mut set = OriginSet::default();
+        for origin in origins {
+            let parts = parse(origin.as_bytes(), true).expect("valid test origin");
+            set.insert(origin, &parts);
+        }
+        set
+    }
+
+    #[test]
+    fn patterns_match_subdomains_never_the_apex_scheme_or_port() {
+        let set = set_of(&["https://*.example.com", "http://*.dev.test:8080"]);
+        let cases = [
+            ("https://a.example.com", true),
+            ("https://a.b.example.com", true),
+            ("https://example.com", false),
+            ("http://a.example.com", false),
+            ("https://a.example.com:8443", false),
+            ("https://evilexample.com", false),
+            ("https://a.example.com.evil.net", false),
+            ("https://a.example.co", false),
+            ("http://x.dev.test:8080", true),
+            ("http://x.dev.test", false),
+            ("http://x.dev.test:8081", false),
+        ];
+        for (origin, allowed) in cases {
+            let expected = if allowed {
+                OriginCheck::Allowed
+            } else {
+                OriginCheck::NotAllowed
+            };
+            assert_eq!(set.check(origin.as_bytes()), expected, "{origin}");
+        }
+    }
+
+    #[test]
+    fn malformed_request_origins_are_told_apart() {
+        let set = set_of(&["https://example.com"]);
+        for bad in [
+            "https://example.com/",
+            "https://example.com:443",
+            "HTTPS://EXAMPLE.COM",
+            "https://exa mple.com",
+            "\u{7f}",
+        ] {
+            assert_eq!(set.check(bad.as_bytes()), OriginCheck::Malformed, "{bad:?}");
+        }
+        assert_eq!(set.check(b"null"), OriginCheck::NotAllowed);
+    }
+
+    #[test]
+    fn loopback_hosts() {
+        for (origin, loopback) in [
+            ("http://localhost:3000", true),
+            ("http://app.localhost", true),
+            ("http://127.0.0.1", true),
+            ("http://127.9.9.9:1", true),
+            ("http://[::1]:8080", true),
+            ("http://localhost.example.com", false),
+            ("http://128.0.0.1", false),
+        ] {
+            let parts = parse(origin.as_bytes(), true).expect("valid");
+            assert_eq!(parts.is_loopback(), loopback, "{origin}");
+        }
+    }
+}

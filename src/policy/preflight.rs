@@ -1,0 +1,70 @@
+//! The answer to a preflight (`#cors-preflight-fetch-0`), once its origin
+//! has been allowed: is the method allowed, is every requested header
+//! allowed, and which `Access-Control-Allow-*` values say so.
+
+use http::header::{HeaderMap, HeaderValue, ACCESS_CONTROL_REQUEST_METHOD};
+
+use super::decision::{CorsHeaders, Malformed, Refusal, ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK};
+use super::headers::{for_each_requested, is_token, reflect_requested};
+use super::method::Methods;
+use super::Rules;
+
+/// The headers of an allowed preflight from `origin`, or why it is refused.
+pub(crate) fn answer(
+    rules: &Rules,
+    origin: &HeaderValue,
+    request: &HeaderMap,
+) -> Result<CorsHeaders, Refusal> {
+    let mut lines = request.get_all(ACCESS_CONTROL_REQUEST_METHOD).iter();
+    let method = lines
+        .next()
+        .ok_or(Refusal::Malformed(Malformed::InvalidRequestMethod))?;
+    if lines.next().is_some() {
+        return Err(Refusal::Malformed(Malformed::MultipleRequestMethods));
+    }
+    if !is_token(method.as_bytes()) {
+        return Err(Refusal::Malformed(Malformed::InvalidRequestMethod));
+    }
+    if !rules.methods.allows(method.as_bytes()) {
+        return Err(Refusal::MethodNotAllowed(lossy(method.as_bytes())));
+    }
+
+    for_each_requested(request, |name| {
+        if rules.headers.allows(name) {
+            Ok(())
+        } else {
+            Err(Refusal::HeaderNotAllowed(lossy(name).to_ascii_lowercase()))
+        }
+    })?;
+
+    let allow_methods = match &rules.methods {
+        // With credentials `*` is a method literally named `*`.
+        Methods::Any if rules.credentials => Some(method.clone()),
+        Methods::Any => Some(HeaderValue::from_static("*")),
+        Methods::Listed { header, .. } => header.clone(),
+    };
+    let allow_headers = if rules.headers.reflects() {
+        reflect_requested(request)
+    } else {
+        rules.headers.header().cloned()
+    };
+    let private_network = rules.private_network
+        && request
+            .get(ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK)
+            .is_some_and(|v| v == "true");
+
+    Ok(CorsHeaders {
+        allow_origin: Some(rules.allow_origin_value(origin)),
+        allow_credentials: rules.allow_credentials.clone(),
+        allow_methods,
+        allow_headers,
+        max_age: rules.max_age.clone(),
+        expose_headers: None,
+        allow_private_network: private_network.then(|| HeaderValue::from_static("true")),
+        vary: None,
+    })
+}
+
+fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}

@@ -1,0 +1,147 @@
+//! [`Cors`]: the service that applies a policy's decisions.
+
+use std::task::{Context, Poll};
+
+use http::{Request, Response};
+use tower_service::Service;
+
+use crate::future::ResponseFuture;
+use crate::policy::Policy;
+
+/// A service applying a CORS [`Policy`] in front of `S`; made by
+/// [`CorsLayer`](crate::CorsLayer).
+///
+/// Preflights are answered here (`204` or `403`, empty body) and never reach
+/// `S`; every other request goes to `S`, and its response gets the
+/// decision's headers.
+///
+/// ```
+/// use std::convert::Infallible;
+/// use http::{header, Request, Response, StatusCode};
+/// use tower::{service_fn, ServiceExt};
+/// use tower_cors::{Cors, Policy};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let policy = Policy::builder().allow_origins(["https://a.example"]).allow_methods(["PUT"]).build()?;
+/// let app = service_fn(|_req: Request<String>| async { Ok::<_, Infallible>(Response::new(String::from("hi"))) });
+/// let service = Cors::new(app, policy);
+///
+/// let preflight = Request::options("/")
+///     .header("origin", "https://a.example")
+///     .header("access-control-request-method", "PUT")
+///     .body(String::new())?;
+/// let response = service.oneshot(preflight).await?;
+/// assert_eq!(response.status(), StatusCode::NO_CONTENT);
+/// assert_eq!(response.headers()[header::ACCESS_CONTROL_ALLOW_METHODS], "PUT");
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Cors<S> {
+    inner: S,
+    policy: Policy,
+}
+
+impl<S> Cors<S> {
+    /// Wraps `inner` with `policy`.
+    ///
+    /// ```
+    /// use tower::service_fn;
+    /// use tower_cors::{Cors, Policy};
+    ///
+    /// let app = service_fn(|req: http::Request<()>| async { Ok::<_, std::convert::Infallible>(http::Response::new(())) });
+    /// let service = Cors::new(app, Policy::builder().allow_any_origin().build()?);
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn new(inner: S, policy: Policy) -> Self {
+        Self { inner, policy }
+    }
+
+    /// The wrapped service.
+    ///
+    /// ```
+    /// # use tower::service_fn;
+    /// # use tower_cors::{Cors, Policy};
+    /// # let app = service_fn(|req: http::Request<()>| async { Ok::<_, std::convert::Infallible>(http::Response::new(())) });
+    /// let service = Cors::new(app, Policy::builder().allow_any_origin().build()?);
+    /// let _app = service.get_ref();
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The wrapped service, mutably.
+    ///
+    /// ```
+    /// # use tower::service_fn;
+    /// # use tower_cors::{Cors, Policy};
+    /// # let app = service_fn(|req: http::Request<()>| async { Ok::<_, std::convert::Infallible>(http::Response::new(())) });
+    /// let mut service = Cors::new(app, Policy::builder().allow_any_origin().build()?);
+    /// let _app = service.get_mut();
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// Unwraps the inner service.
+    ///
+    /// ```
+    /// # use tower::service_fn;
+    /// # use tower_cors::{Cors, Policy};
+    /// # let app = service_fn(|req: http::Request<()>| async { Ok::<_, std::convert::Infallible>(http::Response::new(())) });
+    /// let service = Cors::new(app, Policy::builder().allow_any_origin().build()?);
+    /// let _app = service.into_inner();
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+
+    /// The policy applied.
+    ///
+    /// ```
+    /// # use tower::service_fn;
+    /// # use tower_cors::{Cors, Policy};
+    /// # let app = service_fn(|req: http::Request<()>| async { Ok::<_, std::convert::Infallible>(http::Response::new(())) });
+    /// let service = Cors::new(app, Policy::builder().allow_any_origin().build()?);
+    /// assert!(!service.policy().varies_by_origin());
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+}
+
+impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for Cors<S>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    ResBody: Default,
+{
+    type Response = Response<ResBody>;
+    type Error = S::Error;
+    type Future = ResponseFuture<S::Future, ResBody>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        let decision = self.policy.evaluate(&request);
+        match decision.preflight_status() {
+            Some(status) => {
+                let mut response = Response::new(ResBody::default());
+                *response.status_mut() = status;
+                if let Some(refusal) = decision.refusal() {
+                    // For whoever logs responses: why the preflight failed.
+                    response.extensions_mut().insert(refusal.clone());
+                }
+                decision.into_headers().apply_to(response.headers_mut());
+                ResponseFuture::answered(response)
+            }
+            None => ResponseFuture::forwarded(self.inner.call(request), decision.into_headers()),
+        }
+    }
+}
