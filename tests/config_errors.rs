@@ -1,0 +1,290 @@
+//! Every configuration mistake is a typed error at build time, all of them
+//! together, never a panic.
+
+use std::time::Duration;
+
+use tower_cors::policy::{ConfigProblem as P, OriginSyntaxError as S, Policy, PolicyBuilder};
+
+fn problems(builder: PolicyBuilder) -> Vec<P> {
+    match builder.build() {
+        Ok(_) => Vec::new(),
+        Err(err) => err.problems().to_vec(),
+    }
+}
+
+fn origin(builder_origin: &str, credentials: bool) -> Vec<P> {
+    problems(
+        Policy::builder()
+            .allow_origins([builder_origin])
+            .allow_credentials(credentials),
+    )
+}
+
+fn invalid(origin: &str, reason: S) -> Vec<P> {
+    vec![P::InvalidOrigin {
+        origin: origin.into(),
+        reason,
+    }]
+}
+
+#[test]
+fn origins_no_browser_can_send_are_refused_with_the_reason() {
+    let cases = [
+        ("https://app.example.com/", S::TrailingSlash),
+        ("https://app.example.com/app", S::Path),
+        ("https://app.example.com?x", S::QueryOrFragment),
+        ("https://App.Example.com", S::Uppercase),
+        ("HTTPS://app.example.com", S::Uppercase),
+        ("app.example.com", S::MissingScheme),
+        ("https://app.example.com:443", S::DefaultPort),
+        ("http://localhost:80", S::DefaultPort),
+        (" https://app.example.com", S::Whitespace),
+        ("https://app.example.com ", S::Whitespace),
+        ("https://user@app.example.com", S::Userinfo),
+        ("https://bücher.example", S::NonAscii),
+        ("https://a.*.example.com", S::MisplacedWildcard),
+        ("https://*.*.example.com", S::MisplacedWildcard),
+        ("", S::Empty),
+        ("https://app.example.com:99999", S::InvalidPort),
+        ("http://127.1", S::InvalidHost),
+    ];
+    for (text, reason) in cases {
+        assert_eq!(origin(text, false), invalid(text, reason), "{text:?}");
+    }
+}
+
+#[test]
+fn valid_origins_build() {
+    for text in [
+        "https://app.example.com",
+        "http://localhost:3000",
+        "https://*.example.com",
+        "https://*.example.com:8443",
+        "http://[::1]:8080",
+        "https://xn--bcher-kva.example",
+        "tauri://localhost",
+    ] {
+        assert_eq!(origin(text, false), [], "{text}");
+    }
+}
+
+#[test]
+fn null_needs_the_dangerous_method() {
+    assert_eq!(origin("null", false), [P::NullOrigin]);
+    let dangerous = Policy::builder()
+        .allow_origins(["null"])
+        .allow_null_origin_dangerously();
+    assert_eq!(problems(dangerous), []);
+}
+
+#[test]
+fn credentials_refuse_any_origin() {
+    let star = Policy::builder()
+        .allow_origins(["*"])
+        .allow_credentials(true);
+    assert_eq!(problems(star), [P::AnyOriginWithCredentials]);
+    let any = Policy::builder().allow_any_origin().allow_credentials(true);
+    assert_eq!(problems(any), [P::AnyOriginWithCredentials]);
+}
+
+#[test]
+fn credentials_refuse_plain_http_except_loopback() {
+    assert_eq!(
+        origin("http://app.example.com", true),
+        [P::InsecureOriginWithCredentials {
+            origin: "http://app.example.com".into()
+        }]
+    );
+    assert_eq!(
+        origin("http://*.example.com", true),
+        [P::InsecureOriginWithCredentials {
+            origin: "http://*.example.com".into()
+        }]
+    );
+    for loopback in [
+        "http://localhost:3000",
+        "http://app.localhost:3000",
+        "http://*.localhost:3000",
+        "http://127.0.0.1:8080",
+        "http://[::1]:8080",
+    ] {
+        assert_eq!(origin(loopback, true), [], "{loopback}");
+    }
+    assert_eq!(origin("http://app.example.com", false), []);
+}
+
+#[test]
+fn credentials_refuse_wildcards_over_public_suffixes() {
+    for (pattern, suffix) in [
+        ("https://*.github.io", "github.io"),
+        ("https://*.co.uk", "co.uk"),
+        ("https://*.com", "com"),
+        ("https://*.herokuapp.com", "herokuapp.com"),
+    ] {
+        assert_eq!(
+            origin(pattern, true),
+            [P::PublicSuffixWildcardWithCredentials {
+                pattern: pattern.into(),
+                suffix: suffix.into()
+            }],
+            "{pattern}"
+        );
+        // Without credentials a public wildcard is allowed.
+        assert_eq!(origin(pattern, false), [], "{pattern}");
+    }
+    for fine in [
+        "https://*.example.com",
+        "https://*.example.co.uk",
+        "https://*.myapp.github.io",
+    ] {
+        assert_eq!(origin(fine, true), [], "{fine}");
+    }
+}
+
+#[test]
+fn no_origin_at_all_is_refused() {
+    assert_eq!(problems(Policy::builder()), [P::NoOrigin]);
+    let with_fn = Policy::builder().allow_origin_fn(|_| false);
+    assert_eq!(problems(with_fn), []);
+}
+
+#[test]
+fn method_mistakes() {
+    let builder = Policy::builder().allow_any_origin().allow_methods([
+        "CONNECT",
+        "trace",
+        "TRACK",
+        "get",
+        "Put",
+        "BAD METHOD",
+        "PATCH",
+    ]);
+    assert_eq!(
+        problems(builder),
+        [
+            P::ForbiddenMethod {
+                method: "CONNECT".into()
+            },
+            P::ForbiddenMethod {
+                method: "trace".into()
+            },
+            P::ForbiddenMethod {
+                method: "TRACK".into()
+            },
+            P::MethodNormalizedByBrowsers {
+                method: "get".into(),
+                normalized: "GET"
+            },
+            P::MethodNormalizedByBrowsers {
+                method: "Put".into(),
+                normalized: "PUT"
+            },
+            P::InvalidMethod {
+                method: "BAD METHOD".into()
+            },
+        ]
+    );
+}
+
+#[test]
+fn header_mistakes() {
+    let builder = Policy::builder()
+        .allow_any_origin()
+        .allow_headers([
+            "cookie",
+            "Sec-Fetch-Mode",
+            "proxy-authorization",
+            "x y",
+            "x-ok",
+        ])
+        .expose_headers(["Set-Cookie", "set-cookie2", "x(y)", "x-ok"]);
+    assert_eq!(
+        problems(builder),
+        [
+            P::ForbiddenRequestHeader {
+                name: "cookie".into()
+            },
+            P::ForbiddenRequestHeader {
+                name: "Sec-Fetch-Mode".into()
+            },
+            P::ForbiddenRequestHeader {
+                name: "proxy-authorization".into()
+            },
+            P::InvalidHeaderName { name: "x y".into() },
+            P::ExposeForbiddenHeader {
+                name: "Set-Cookie".into()
+            },
+            P::ExposeForbiddenHeader {
+                name: "set-cookie2".into()
+            },
+            P::InvalidHeaderName {
+                name: "x(y)".into()
+            },
+        ]
+    );
+}
+
+#[test]
+fn expose_star_with_credentials_is_refused() {
+    let builder = Policy::builder()
+        .allow_origins(["https://a.example"])
+        .expose_any_header()
+        .allow_credentials(true);
+    assert_eq!(problems(builder), [P::ExposeAnyWithCredentials]);
+}
+
+#[test]
+fn max_age_over_a_day_is_refused() {
+    let at_limit = Policy::builder()
+        .allow_any_origin()
+        .max_age(Duration::from_secs(86_400));
+    assert_eq!(problems(at_limit), []);
+    let over = Policy::builder()
+        .allow_any_origin()
+        .max_age(Duration::from_secs(86_401));
+    assert_eq!(problems(over), [P::MaxAgeTooLong { secs: 86_401 }]);
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let err = Policy::builder()
+        .allow_origins(["https://a.example/", "http://b.example", "null", "*"])
+        .allow_methods(["TRACE"])
+        .allow_headers(["cookie"])
+        .expose_headers(["set-cookie", "*"])
+        .allow_credentials(true)
+        .max_age(Duration::from_secs(100_000))
+        .build()
+        .expect_err("many problems");
+    assert_eq!(
+        err.problems(),
+        [
+            P::InvalidOrigin {
+                origin: "https://a.example/".into(),
+                reason: S::TrailingSlash
+            },
+            P::InsecureOriginWithCredentials {
+                origin: "http://b.example".into()
+            },
+            P::NullOrigin,
+            P::AnyOriginWithCredentials,
+            P::ForbiddenMethod {
+                method: "TRACE".into()
+            },
+            P::ForbiddenRequestHeader {
+                name: "cookie".into()
+            },
+            P::ExposeForbiddenHeader {
+                name: "set-cookie".into()
+            },
+            P::ExposeAnyWithCredentials,
+            P::MaxAgeTooLong { secs: 100_000 },
+        ]
+    );
+    let text = err.to_string();
+    assert!(
+        text.starts_with("invalid CORS policy (9 problems):\n  - origin \"https://a.example/\""),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 10, "{text}");
+}

@@ -1,0 +1,734 @@
+//! The pure policy against every rule of `cors-rules.md`, through the public
+//! API only and with nothing but `http` types. Grouped by the digest's
+//! sections; each test is named after the rule it proves.
+
+use std::time::Duration;
+
+use http::header::{self, HeaderName, HeaderValue};
+use http::{Request, StatusCode};
+use tower_cors::policy::{
+    Malformed, Policy, Refusal, RequestKind, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
+};
+
+const APP: &str = "https://app.example.com";
+
+fn request(method: &str, headers: &[(&str, &str)]) -> Request<()> {
+    let mut builder = Request::builder().method(method).uri("/resource");
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    builder.body(()).expect("valid test request")
+}
+
+fn preflight(origin: &str, method: &str, requested: Option<&str>) -> Request<()> {
+    let mut headers = vec![
+        ("origin", origin),
+        ("access-control-request-method", method),
+    ];
+    if let Some(names) = requested {
+        headers.push(("access-control-request-headers", names));
+    }
+    request("OPTIONS", &headers)
+}
+
+fn get_from(origin: &str) -> Request<()> {
+    request("GET", &[("origin", origin)])
+}
+
+/// The policy of the issue's example.
+fn standard() -> Policy {
+    Policy::builder()
+        .allow_origins([APP, "https://*.example.org"])
+        .allow_methods(["GET", "POST", "PUT", "DELETE", "PATCH"])
+        .allow_headers(["content-type", "x-custom"])
+        .expose_headers(["x-request-id"])
+        .allow_credentials(true)
+        .max_age(Duration::from_secs(600))
+        .build()
+        .expect("valid policy")
+}
+
+fn header<'a>(decision: &'a tower_cors::Decision, name: &HeaderName) -> Option<&'a str> {
+    decision
+        .headers()
+        .get(name)
+        .map(|v| v.to_str().expect("ASCII header"))
+}
+
+// ---- Section 2: methods ------------------------------------------------------
+
+#[test]
+fn patch_is_not_normalized() {
+    let policy = standard();
+    assert!(policy.evaluate(&preflight(APP, "PATCH", None)).is_allowed());
+    let lower = policy.evaluate(&preflight(APP, "patch", None));
+    assert_eq!(
+        lower.refusal(),
+        Some(&Refusal::MethodNotAllowed("patch".into()))
+    );
+    assert_eq!(lower.preflight_status(), Some(StatusCode::FORBIDDEN));
+}
+
+#[test]
+fn safelisted_methods_pass_preflight_unlisted() {
+    let policy = Policy::builder()
+        .allow_origins([APP])
+        .allow_methods(["PUT"])
+        .allow_headers(["x-custom"])
+        .build()
+        .expect("valid");
+    for method in ["GET", "HEAD", "POST", "PUT"] {
+        let decision = policy.evaluate(&preflight(APP, method, Some("x-custom")));
+        assert!(decision.is_allowed(), "{method}: {decision}");
+    }
+    let delete = policy.evaluate(&preflight(APP, "DELETE", None));
+    assert_eq!(
+        delete.refusal(),
+        Some(&Refusal::MethodNotAllowed("DELETE".into()))
+    );
+}
+
+#[test]
+fn any_method_is_star_without_credentials_and_reflected_with_them() {
+    let open = Policy::builder()
+        .allow_any_origin()
+        .allow_any_method()
+        .build()
+        .expect("valid");
+    let decision = open.evaluate(&preflight(APP, "PURGE", None));
+    assert_eq!(
+        header(&decision, &header::ACCESS_CONTROL_ALLOW_METHODS),
+        Some("*")
+    );
+
+    let credentialed = Policy::builder()
+        .allow_origins([APP])
+        .allow_any_method()
+        .allow_credentials(true)
+        .build()
+        .expect("valid");
+    let decision = credentialed.evaluate(&preflight(APP, "PURGE", None));
+    assert_eq!(
+        header(&decision, &header::ACCESS_CONTROL_ALLOW_METHODS),
+        Some("PURGE")
+    );
+    assert_eq!(
+        header(&decision, &header::VARY),
+        Some("origin, access-control-request-method")
+    );
+}
+
+#[test]
+fn forbidden_methods_are_refused_even_with_any_method() {
+    let policy = Policy::builder()
+        .allow_any_origin()
+        .allow_any_method()
+        .build()
+        .expect("valid");
+    for method in ["TRACE", "connect", "TRACK"] {
+        let decision = policy.evaluate(&preflight(APP, method, None));
+        assert_eq!(
+            decision.refusal(),
+            Some(&Refusal::MethodNotAllowed(method.into())),
+            "{method}"
+        );
+    }
+}
+
+// ---- Sections 3 and 4: safelisted headers and request classes -------------------
+
+#[test]
+fn requests_are_classified_by_the_fetch_safelist() {
+    let o = ("origin", APP);
+    let cases: &[(&str, &[(&str, &str)], RequestKind)] = &[
+        ("GET", &[], RequestKind::NotCors),
+        ("OPTIONS", &[], RequestKind::NotCors),
+        ("GET", &[o], RequestKind::Simple),
+        ("HEAD", &[o], RequestKind::Simple),
+        (
+            "POST",
+            &[o, ("content-type", "text/plain")],
+            RequestKind::Simple,
+        ),
+        (
+            "POST",
+            &[o, ("content-type", "application/x-www-form-urlencoded")],
+            RequestKind::Simple,
+        ),
+        (
+            "POST",
+            &[o, ("content-type", "multipart/form-data; boundary=x")],
+            RequestKind::Simple,
+        ),
+        (
+            "POST",
+            &[o, ("content-type", "application/json")],
+            RequestKind::Actual,
+        ),
+        (
+            "GET",
+            &[o, ("accept", "application/json")],
+            RequestKind::Simple,
+        ),
+        (
+            "GET",
+            &[o, ("accept-language", "en-US,en;q=0.9")],
+            RequestKind::Simple,
+        ),
+        ("GET", &[o, ("range", "bytes=0-99")], RequestKind::Simple),
+        ("GET", &[o, ("range", "bytes=-500")], RequestKind::Actual),
+        ("GET", &[o, ("x-custom", "1")], RequestKind::Actual),
+        (
+            "GET",
+            &[o, ("authorization", "Bearer x")],
+            RequestKind::Actual,
+        ),
+        // Headers only the browser sets do not make a request unsafe.
+        (
+            "GET",
+            &[
+                o,
+                ("cookie", "a=b"),
+                ("sec-fetch-mode", "cors"),
+                ("user-agent", "Mozilla/5.0"),
+                ("referer", "https://app.example.com/page"),
+            ],
+            RequestKind::Simple,
+        ),
+        ("PUT", &[o], RequestKind::Actual),
+        ("get", &[o], RequestKind::Actual),
+        ("OPTIONS", &[o], RequestKind::Actual),
+        (
+            "OPTIONS",
+            &[o, ("access-control-request-method", "PUT")],
+            RequestKind::Preflight,
+        ),
+        (
+            "GET",
+            &[o, ("access-control-request-method", "PUT")],
+            RequestKind::Simple,
+        ),
+    ];
+    let policy = standard();
+    for (method, headers, expected) in cases {
+        let req = request(method, headers);
+        assert_eq!(policy.classify(&req), *expected, "{method} {headers:?}");
+        assert_eq!(
+            policy.evaluate(&req).kind(),
+            *expected,
+            "{method} {headers:?}"
+        );
+    }
+}
+
+#[test]
+fn safelisted_values_over_1024_bytes_together_make_a_request_actual() {
+    let policy = standard();
+    let value = "a".repeat(120);
+    let under = request(
+        "GET",
+        &[
+            ("origin", APP),
+            ("accept", &value),
+            ("accept-language", "en"),
+        ],
+    );
+    assert_eq!(policy.classify(&under), RequestKind::Simple);
+    let mut builder = Request::get("/").header("origin", APP);
+    for _ in 0..9 {
+        builder = builder.header("accept", value.as_str());
+    }
+    let over = builder.body(()).expect("valid");
+    assert_eq!(policy.classify(&over), RequestKind::Actual);
+}
+
+#[test]
+fn request_parts_work_as_well_as_requests() {
+    let (parts, ()) = get_from(APP).into_parts();
+    let decision = standard().evaluate(&parts);
+    assert!(decision.is_allowed());
+}
+
+// ---- Section 5: what the browser sends: origins compared byte-exactly -------------
+
+#[test]
+fn origins_are_compared_byte_exactly() {
+    let policy = standard();
+    let cases: &[(&str, Option<Refusal>)] = &[
+        (APP, None),
+        (
+            "https://app.example.com:443",
+            Some(Refusal::Malformed(Malformed::InvalidOrigin)),
+        ),
+        (
+            "https://app.example.com/",
+            Some(Refusal::Malformed(Malformed::InvalidOrigin)),
+        ),
+        (
+            "https://APP.example.com",
+            Some(Refusal::Malformed(Malformed::InvalidOrigin)),
+        ),
+        ("http://app.example.com", Some(Refusal::OriginNotAllowed)),
+        (
+            "https://app.example.com:8443",
+            Some(Refusal::OriginNotAllowed),
+        ),
+        ("https://app.example.co", Some(Refusal::OriginNotAllowed)),
+        (
+            "https://app.example.com.evil.net",
+            Some(Refusal::OriginNotAllowed),
+        ),
+        (
+            "https://evilapp.example.com",
+            Some(Refusal::OriginNotAllowed),
+        ),
+        ("null", Some(Refusal::OriginNotAllowed)),
+        ("", Some(Refusal::Malformed(Malformed::InvalidOrigin))),
+        (
+            "app.example.com",
+            Some(Refusal::Malformed(Malformed::InvalidOrigin)),
+        ),
+    ];
+    for (origin, refusal) in cases {
+        let decision = policy.evaluate(&get_from(origin));
+        assert_eq!(decision.refusal(), refusal.as_ref(), "{origin:?}");
+        let granted = header(&decision, &header::ACCESS_CONTROL_ALLOW_ORIGIN);
+        assert_eq!(granted, refusal.is_none().then_some(*origin), "{origin:?}");
+    }
+}
+
+#[test]
+fn subdomain_patterns_never_match_apex_scheme_port_or_lookalikes() {
+    let policy = standard();
+    let cases = [
+        ("https://api.example.org", true),
+        ("https://a.b.c.example.org", true),
+        ("https://example.org", false),
+        ("http://api.example.org", false),
+        ("https://api.example.org:8443", false),
+        ("https://evilexample.org", false),
+        ("https://api-example.org", false),
+        ("https://api.example.org.evil.net", false),
+        ("https://example.org.evil.net", false),
+        ("https://api.example.orgx", false),
+    ];
+    for (origin, allowed) in cases {
+        assert_eq!(
+            policy.evaluate(&get_from(origin)).is_allowed(),
+            allowed,
+            "{origin}"
+        );
+    }
+}
+
+#[test]
+fn many_configured_origins_are_looked_up_not_scanned() {
+    let origins: Vec<String> = (0..5000)
+        .map(|i| format!("https://tenant{i}.example.com"))
+        .collect();
+    let policy = Policy::builder()
+        .allow_origins(&origins)
+        .build()
+        .expect("valid");
+    assert!(policy
+        .evaluate(&get_from("https://tenant4999.example.com"))
+        .is_allowed());
+    assert!(policy
+        .evaluate(&get_from("https://tenant0.example.com"))
+        .is_allowed());
+    assert!(!policy
+        .evaluate(&get_from("https://tenant5000.example.com"))
+        .is_allowed());
+}
+
+#[test]
+fn several_origin_headers_are_malformed() {
+    let policy = standard();
+    let req = request("GET", &[("origin", APP), ("origin", APP)]);
+    let decision = policy.evaluate(&req);
+    assert_eq!(
+        decision.refusal(),
+        Some(&Refusal::Malformed(Malformed::MultipleOrigins))
+    );
+    assert_eq!(
+        header(&decision, &header::ACCESS_CONTROL_ALLOW_ORIGIN),
+        None
+    );
+}
+
+#[test]
+fn non_ascii_and_tab_bytes_in_origin_are_malformed_not_a_panic() {
+    // `HeaderValue` already refuses other control bytes; these are the
+    // bytes it lets through (tab and obs-text).
+    let policy = standard();
+    for bytes in [
+        &b"https://app.example.com\xff"[..],
+        b"https://\tapp.example.com",
+        b"\x80",
+    ] {
+        let mut req = get_from(APP);
+        req.headers_mut().insert(
+            header::ORIGIN,
+            HeaderValue::from_bytes(bytes).expect("obs-text is a valid header value"),
+        );
+        let decision = policy.evaluate(&req);
+        assert_eq!(
+            decision.refusal(),
+            Some(&Refusal::Malformed(Malformed::InvalidOrigin)),
+            "{bytes:?}"
+        );
+    }
+}
+
+#[test]
+fn predicate_sees_only_well_formed_unlisted_origins() {
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let log = seen.clone();
+    let policy = Policy::builder()
+        .allow_origins([APP])
+        .allow_origin_fn(move |origin| {
+            log.lock().expect("not poisoned").push(origin.to_owned());
+            origin.ends_with(".preview.example.net")
+        })
+        .build()
+        .expect("valid");
+    assert!(policy
+        .evaluate(&get_from("https://pr-1.preview.example.net"))
+        .is_allowed());
+    assert!(!policy
+        .evaluate(&get_from("https://evil.example"))
+        .is_allowed());
+    assert!(policy.evaluate(&get_from(APP)).is_allowed());
+    assert!(!policy.evaluate(&get_from("null")).is_allowed());
+    assert!(!policy
+        .evaluate(&get_from("https://x.preview.example.net/"))
+        .is_allowed());
+    assert_eq!(
+        *seen.lock().expect("not poisoned"),
+        ["https://pr-1.preview.example.net", "https://evil.example"]
+    );
+}
+
+// ---- Section 6: what the browser checks ------------------------------------------
+
+#[test]
+fn allowed_preflight_answers_every_header_the_browser_checks() {
+    let decision = standard().evaluate(&preflight(APP, "PUT", Some("content-type,x-custom")));
+    assert_eq!(decision.kind(), RequestKind::Preflight);
+    assert_eq!(decision.preflight_status(), Some(StatusCode::NO_CONTENT));
+    let sent: Vec<(String, String)> = decision
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_str().expect("ascii").to_owned()))
+        .collect();
+    let expected = [
+        ("access-control-allow-origin", APP),
+        ("access-control-allow-credentials", "true"),
+        ("access-control-allow-methods", "GET,POST,PUT,DELETE,PATCH"),
+        ("access-control-allow-headers", "content-type,x-custom"),
+        ("access-control-max-age", "600"),
+        ("vary", "origin"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+    assert_eq!(sent, expected);
+}
+
+#[test]
+fn refused_preflight_carries_no_access_control_header() {
+    let policy = standard();
+    let cases = [
+        (
+            preflight("https://evil.example", "PUT", None),
+            Refusal::OriginNotAllowed,
+        ),
+        (
+            preflight(APP, "PROPFIND", None),
+            Refusal::MethodNotAllowed("PROPFIND".into()),
+        ),
+        (
+            preflight(APP, "PUT", Some("content-type,x-secret")),
+            Refusal::HeaderNotAllowed("x-secret".into()),
+        ),
+        (
+            preflight(APP, "PUT", Some("X-Secret")),
+            Refusal::HeaderNotAllowed("x-secret".into()),
+        ),
+        (
+            preflight(APP, "PUT", Some("authorization")),
+            Refusal::HeaderNotAllowed("authorization".into()),
+        ),
+        (
+            preflight(APP, "PUT", Some("x custom")),
+            Refusal::Malformed(Malformed::InvalidRequestHeaders),
+        ),
+        (
+            preflight(APP, "P(T", None),
+            Refusal::Malformed(Malformed::InvalidRequestMethod),
+        ),
+    ];
+    for (req, refusal) in cases {
+        let decision = policy.evaluate(&req);
+        assert_eq!(decision.refusal(), Some(&refusal));
+        assert_eq!(decision.preflight_status(), Some(StatusCode::FORBIDDEN));
+        let names: Vec<HeaderName> = decision.headers().iter().map(|(n, _)| n).collect();
+        assert_eq!(names, [header::VARY], "{refusal}");
+    }
+}
+
+#[test]
+fn duplicate_request_method_headers_are_malformed() {
+    let req = request(
+        "OPTIONS",
+        &[
+            ("origin", APP),
+            ("access-control-request-method", "PUT"),
+            ("access-control-request-method", "DELETE"),
+        ],
+    );
+    assert_eq!(
+        standard().evaluate(&req).refusal(),
+        Some(&Refusal::Malformed(Malformed::MultipleRequestMethods))
+    );
+}
+
+#[test]
+fn request_headers_match_case_insensitively_in_any_list_form() {
+    let policy = standard();
+    for list in [
+        "content-type,x-custom",
+        "Content-Type, X-Custom",
+        "x-custom",
+        "content-type,,x-custom,",
+        "",
+    ] {
+        let decision = policy.evaluate(&preflight(APP, "PUT", Some(list)));
+        assert!(decision.is_allowed(), "{list:?}: {decision}");
+    }
+    let split = request(
+        "OPTIONS",
+        &[
+            ("origin", APP),
+            ("access-control-request-method", "PUT"),
+            ("access-control-request-headers", "content-type"),
+            ("access-control-request-headers", "x-custom"),
+        ],
+    );
+    assert!(policy.evaluate(&split).is_allowed());
+}
+
+#[test]
+fn star_headers_never_cover_authorization() {
+    let any = Policy::builder()
+        .allow_origins([APP])
+        .allow_any_header()
+        .build()
+        .expect("valid");
+    let ok = any.evaluate(&preflight(APP, "GET", Some("x-anything,x-else")));
+    assert_eq!(
+        header(&ok, &header::ACCESS_CONTROL_ALLOW_HEADERS),
+        Some("x-anything,x-else")
+    );
+    assert_eq!(
+        header(&ok, &header::VARY),
+        Some("origin, access-control-request-headers")
+    );
+    let auth = any.evaluate(&preflight(APP, "GET", Some("authorization,x-a")));
+    assert_eq!(
+        auth.refusal(),
+        Some(&Refusal::HeaderNotAllowed("authorization".into()))
+    );
+
+    let any_and_auth = Policy::builder()
+        .allow_origins([APP])
+        .allow_headers(["*", "authorization"])
+        .allow_credentials(true)
+        .build()
+        .expect("valid");
+    let decision = any_and_auth.evaluate(&preflight(APP, "GET", Some("authorization,x-a")));
+    // With credentials `*` would be literal: the names are reflected instead.
+    assert_eq!(
+        header(&decision, &header::ACCESS_CONTROL_ALLOW_HEADERS),
+        Some("authorization,x-a")
+    );
+}
+
+#[test]
+fn actual_requests_get_origin_credentials_and_expose_only() {
+    let decision = standard().evaluate(&request(
+        "PUT",
+        &[("origin", APP), ("content-type", "application/json")],
+    ));
+    assert_eq!(decision.kind(), RequestKind::Actual);
+    assert_eq!(decision.preflight_status(), None);
+    let names: Vec<HeaderName> = decision.headers().iter().map(|(n, _)| n).collect();
+    assert_eq!(
+        names,
+        [
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            header::VARY
+        ]
+    );
+    assert_eq!(
+        header(&decision, &header::ACCESS_CONTROL_EXPOSE_HEADERS),
+        Some("x-request-id")
+    );
+}
+
+#[test]
+fn any_origin_answers_star_and_does_not_vary() {
+    let policy = Policy::builder()
+        .allow_any_origin()
+        .expose_any_header()
+        .build()
+        .expect("valid");
+    let decision = policy.evaluate(&get_from("https://anyone.example"));
+    assert_eq!(
+        header(&decision, &header::ACCESS_CONTROL_ALLOW_ORIGIN),
+        Some("*")
+    );
+    assert_eq!(
+        header(&decision, &header::ACCESS_CONTROL_EXPOSE_HEADERS),
+        Some("*")
+    );
+    assert_eq!(
+        header(&decision, &header::ACCESS_CONTROL_ALLOW_CREDENTIALS),
+        None
+    );
+    assert_eq!(header(&decision, &header::VARY), None);
+    assert!(!policy.varies_by_origin());
+    // `null` is just another origin to a public API...
+    assert!(policy.evaluate(&get_from("null")).is_allowed());
+    // ...but a value no browser sends is still malformed.
+    assert_eq!(
+        policy.evaluate(&get_from("https://a.example/")).refusal(),
+        Some(&Refusal::Malformed(Malformed::InvalidOrigin))
+    );
+}
+
+#[test]
+fn null_origin_only_when_dangerously_allowed() {
+    let policy = Policy::builder()
+        .allow_origins([APP])
+        .allow_null_origin_dangerously()
+        .build()
+        .expect("valid");
+    let decision = policy.evaluate(&get_from("null"));
+    assert_eq!(
+        header(&decision, &header::ACCESS_CONTROL_ALLOW_ORIGIN),
+        Some("null")
+    );
+    assert!(!standard().evaluate(&get_from("null")).is_allowed());
+}
+
+// ---- Section 7: Vary ----------------------------------------------------------
+
+#[test]
+fn vary_origin_is_sent_for_every_answer_that_depends_on_it() {
+    let policy = standard();
+    for req in [
+        request("GET", &[]),
+        get_from(APP),
+        get_from("https://evil.example"),
+        get_from("not an origin"),
+    ] {
+        let decision = policy.evaluate(&req);
+        assert_eq!(
+            header(&decision, &header::VARY),
+            Some("origin"),
+            "{decision}"
+        );
+    }
+}
+
+// ---- Section 8: Private Network Access -------------------------------------------
+
+#[test]
+fn private_network_only_when_enabled_and_requested() {
+    let enabled = Policy::builder()
+        .allow_origins([APP])
+        .allow_private_network(true)
+        .build()
+        .expect("valid");
+    let pna = |value: &str| {
+        request(
+            "OPTIONS",
+            &[
+                ("origin", APP),
+                ("access-control-request-method", "GET"),
+                ("access-control-request-private-network", value),
+            ],
+        )
+    };
+    let answer = |policy: &Policy, req: &Request<()>| {
+        header(&policy.evaluate(req), &ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK).map(str::to_owned)
+    };
+    assert_eq!(answer(&enabled, &pna("true")).as_deref(), Some("true"));
+    assert_eq!(answer(&enabled, &pna("false")), None);
+    assert_eq!(answer(&enabled, &preflight(APP, "GET", None)), None);
+    assert_eq!(answer(&standard(), &pna("true")), None);
+    // Not enabled: the preflight itself still succeeds (Chrome may only warn).
+    assert!(standard().evaluate(&pna("true")).is_allowed());
+}
+
+// ---- Section 10: what attackers look for ----------------------------------------
+
+#[test]
+fn hostile_request_header_lists_are_refused_at_once() {
+    let policy = standard();
+    let commas = ",".repeat(64 * 1024);
+    let decision = policy.evaluate(&preflight(APP, "PUT", Some(&commas)));
+    assert_eq!(
+        decision.refusal(),
+        Some(&Refusal::Malformed(Malformed::RequestHeadersTooLong))
+    );
+    let many_lines = {
+        let mut builder = Request::options("/")
+            .header("origin", APP)
+            .header("access-control-request-method", "PUT");
+        for _ in 0..1024 {
+            builder = builder.header("access-control-request-headers", ",".repeat(1024));
+        }
+        builder.body(()).expect("valid")
+    };
+    assert_eq!(
+        policy.evaluate(&many_lines).refusal(),
+        Some(&Refusal::Malformed(Malformed::RequestHeadersTooLong))
+    );
+}
+
+#[test]
+fn options_without_request_method_belongs_to_the_application() {
+    let decision = standard().evaluate(&request("OPTIONS", &[("origin", APP)]));
+    assert_eq!(decision.kind(), RequestKind::Actual);
+    assert_eq!(decision.preflight_status(), None);
+    assert!(decision.is_allowed());
+}
+
+#[test]
+fn decisions_explain_themselves() {
+    let policy = standard();
+    let cases = [
+        (request("GET", &[]), "not a CORS request: passed through"),
+        (get_from(APP), "simple request allowed"),
+        (
+            get_from("https://evil.example"),
+            "simple request refused: origin not allowed",
+        ),
+        (
+            preflight(APP, "PUT", Some("x-secret")),
+            "preflight refused: header \"x-secret\" not allowed",
+        ),
+        (
+            request("GET", &[("origin", APP), ("origin", APP)]),
+            "simple request refused: malformed request: more than one Origin header",
+        ),
+    ];
+    for (req, text) in cases {
+        assert_eq!(policy.evaluate(&req).to_string(), text);
+    }
+}
