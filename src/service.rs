@@ -11,8 +11,8 @@ use crate::policy::Policy;
 /// A service applying a CORS [`Policy`] in front of `S`; made by
 /// [`CorsLayer`](crate::CorsLayer).
 ///
-/// Preflights are answered here (`204` or `403`, empty body) and never reach
-/// `S`; every other request goes to `S`, and its response gets the
+/// Preflights are answered here (`204` or `403`, empty body; a `403` says
+/// why in its `cors-refusal` header) and never reach `S`; every other request goes to `S`, and its response gets the
 /// decision's headers.
 ///
 /// ```
@@ -134,10 +134,6 @@ where
             Some(status) => {
                 let mut response = Response::new(ResBody::default());
                 *response.status_mut() = status;
-                if let Some(refusal) = decision.refusal() {
-                    // For whoever logs responses: why the preflight failed.
-                    response.extensions_mut().insert(refusal.clone());
-                }
                 decision.into_headers().apply_to(response.headers_mut());
                 ResponseFuture::answered(response)
             }

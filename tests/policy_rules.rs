@@ -5,9 +5,9 @@
 use std::time::Duration;
 
 use http::header::{self, HeaderName, HeaderValue};
-use http::{Request, StatusCode};
+use http::{Method, Request, StatusCode};
 use tower_cors::policy::{
-    Malformed, Policy, Refusal, RequestKind, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
+    Malformed, Policy, Refusal, RequestKind, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, CORS_REFUSAL,
 };
 
 const APP: &str = "https://app.example.com";
@@ -29,6 +29,10 @@ fn preflight(origin: &str, method: &str, requested: Option<&str>) -> Request<()>
         headers.push(("access-control-request-headers", names));
     }
     request("OPTIONS", &headers)
+}
+
+fn method(name: &str) -> Method {
+    Method::from_bytes(name.as_bytes()).expect("valid method")
 }
 
 fn get_from(origin: &str) -> Request<()> {
@@ -64,7 +68,7 @@ fn patch_is_not_normalized() {
     let lower = policy.evaluate(&preflight(APP, "patch", None));
     assert_eq!(
         lower.refusal(),
-        Some(&Refusal::MethodNotAllowed("patch".into()))
+        Some(&Refusal::MethodNotAllowed(method("patch")))
     );
     assert_eq!(lower.preflight_status(), Some(StatusCode::FORBIDDEN));
 }
@@ -84,7 +88,7 @@ fn safelisted_methods_pass_preflight_unlisted() {
     let delete = policy.evaluate(&preflight(APP, "DELETE", None));
     assert_eq!(
         delete.refusal(),
-        Some(&Refusal::MethodNotAllowed("DELETE".into()))
+        Some(&Refusal::MethodNotAllowed(method("DELETE")))
     );
 }
 
@@ -129,7 +133,7 @@ fn forbidden_methods_are_refused_even_with_any_method() {
         let decision = policy.evaluate(&preflight(APP, method, None));
         assert_eq!(
             decision.refusal(),
-            Some(&Refusal::MethodNotAllowed(method.into())),
+            Some(&Refusal::MethodNotAllowed(self::method(method))),
             "{method}"
         );
     }
@@ -446,19 +450,19 @@ fn refused_preflight_carries_no_access_control_header() {
         ),
         (
             preflight(APP, "PROPFIND", None),
-            Refusal::MethodNotAllowed("PROPFIND".into()),
+            Refusal::MethodNotAllowed(method("PROPFIND")),
         ),
         (
             preflight(APP, "PUT", Some("content-type,x-secret")),
-            Refusal::HeaderNotAllowed("x-secret".into()),
+            Refusal::HeaderNotAllowed(HeaderName::from_static("x-secret")),
         ),
         (
             preflight(APP, "PUT", Some("X-Secret")),
-            Refusal::HeaderNotAllowed("x-secret".into()),
+            Refusal::HeaderNotAllowed(HeaderName::from_static("x-secret")),
         ),
         (
             preflight(APP, "PUT", Some("authorization")),
-            Refusal::HeaderNotAllowed("authorization".into()),
+            Refusal::HeaderNotAllowed(HeaderName::from_static("authorization")),
         ),
         (
             preflight(APP, "PUT", Some("x custom")),
@@ -473,8 +477,16 @@ fn refused_preflight_carries_no_access_control_header() {
         let decision = policy.evaluate(&req);
         assert_eq!(decision.refusal(), Some(&refusal));
         assert_eq!(decision.preflight_status(), Some(StatusCode::FORBIDDEN));
-        let names: Vec<HeaderName> = decision.headers().iter().map(|(n, _)| n).collect();
-        assert_eq!(names, [header::VARY], "{refusal}");
+        let sent: Vec<(HeaderName, &str)> = decision
+            .headers()
+            .iter()
+            .map(|(n, v)| (n, v.to_str().expect("ascii")))
+            .collect();
+        assert_eq!(
+            sent,
+            [(header::VARY, "origin"), (CORS_REFUSAL, refusal.summary())],
+            "{refusal}"
+        );
     }
 }
 
@@ -538,7 +550,9 @@ fn star_headers_never_cover_authorization() {
     let auth = any.evaluate(&preflight(APP, "GET", Some("authorization,x-a")));
     assert_eq!(
         auth.refusal(),
-        Some(&Refusal::HeaderNotAllowed("authorization".into()))
+        Some(&Refusal::HeaderNotAllowed(HeaderName::from_static(
+            "authorization"
+        )))
     );
 
     let any_and_auth = Policy::builder()

@@ -11,7 +11,7 @@ use super::error::{ConfigError, ConfigProblem};
 use super::headers::{build_expose, AllowedHeaders};
 use super::method::Methods;
 use super::origin::{self, OriginPredicate, OriginSet, Origins};
-use super::{Policy, Rules};
+use super::{precomputed, Policy, Rules};
 
 /// Collects a CORS configuration; [`build`](PolicyBuilder::build) checks it
 /// and returns an immutable [`Policy`]. Start with [`Policy::builder`].
@@ -381,7 +381,7 @@ impl PolicyBuilder {
                 problems.push(ConfigProblem::MaxAgeTooLong { secs });
                 None
             } else {
-                Some(HeaderValue::from(secs))
+                Some(precomputed(HeaderValue::from(secs)))
             }
         });
 
@@ -415,7 +415,8 @@ impl PolicyBuilder {
                 vary_actual: by_origin.then(|| HeaderValue::from_static("origin")),
                 vary_preflight: HeaderValue::from_str(&vary_preflight)
                     .ok()
-                    .filter(|v| !v.is_empty()),
+                    .filter(|v| !v.is_empty())
+                    .map(precomputed),
             }),
         })
     }

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
-use http::StatusCode;
+use http::{Method, StatusCode};
 
 use super::vary;
 
@@ -48,14 +48,34 @@ pub enum Refusal {
     #[error("origin not allowed")]
     OriginNotAllowed,
     /// The preflight asked for a method the policy does not allow.
-    #[error("method {0:?} not allowed")]
-    MethodNotAllowed(String),
-    /// The preflight asked for a header the policy does not allow.
-    #[error("header {0:?} not allowed")]
-    HeaderNotAllowed(String),
+    #[error("method \"{0}\" not allowed")]
+    MethodNotAllowed(Method),
+    /// The preflight asked for a header the policy does not allow (the
+    /// first one, lowercase).
+    #[error("header \"{0}\" not allowed")]
+    HeaderNotAllowed(HeaderName),
     /// The request cannot have come from a browser as it stands.
     #[error("malformed request: {0}")]
     Malformed(Malformed),
+}
+
+impl Refusal {
+    /// A fixed, short description of the kind of refusal, sent in the
+    /// [`CORS_REFUSAL`] header of refused preflights.
+    ///
+    /// ```
+    /// use tower_cors::policy::Refusal;
+    ///
+    /// assert_eq!(Refusal::OriginNotAllowed.summary(), "origin not allowed");
+    /// ```
+    pub fn summary(&self) -> &'static str {
+        match self {
+            Refusal::OriginNotAllowed => "origin not allowed",
+            Refusal::MethodNotAllowed(_) => "method not allowed",
+            Refusal::HeaderNotAllowed(_) => "header not allowed",
+            Refusal::Malformed(_) => "malformed request",
+        }
+    }
 }
 
 /// How a request differs from anything a browser sends.
@@ -95,7 +115,14 @@ pub struct CorsHeaders {
     pub(crate) expose_headers: Option<HeaderValue>,
     pub(crate) allow_private_network: Option<HeaderValue>,
     pub(crate) vary: Option<HeaderValue>,
+    pub(crate) refusal: Option<HeaderValue>,
 }
+
+/// `cors-refusal`, sent on refused preflights only, says what kind of
+/// refusal it was (see [`Refusal::summary`]), so that a developer looking
+/// at the failed preflight in the browser's network panel sees why. It is
+/// not an `Access-Control-*` header and browsers ignore it.
+pub const CORS_REFUSAL: HeaderName = HeaderName::from_static("cors-refusal");
 
 /// The `Access-Control-Allow-Private-Network` header (not in `http`'s list).
 pub const ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK: HeaderName =
@@ -105,7 +132,8 @@ pub const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: HeaderName =
     HeaderName::from_static("access-control-request-private-network");
 
 impl CorsHeaders {
-    /// The headers as (name, value) pairs, `Vary` last.
+    /// The headers as (name, value) pairs, `Access-Control-*` first, then
+    /// `Vary`, then `cors-refusal`.
     ///
     /// ```
     /// use tower_cors::Policy;
@@ -136,6 +164,7 @@ impl CorsHeaders {
                 &self.allow_private_network,
             ),
             (header::VARY, &self.vary),
+            (CORS_REFUSAL, &self.refusal),
         ]
         .into_iter()
         .filter_map(|(name, value)| value.as_ref().map(|v| (name, v)))
@@ -196,6 +225,7 @@ impl CorsHeaders {
             expose_headers,
             allow_private_network,
             vary,
+            refusal,
         } = self;
         let replace = [
             (header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin),
@@ -205,6 +235,7 @@ impl CorsHeaders {
             (header::ACCESS_CONTROL_MAX_AGE, max_age),
             (header::ACCESS_CONTROL_EXPOSE_HEADERS, expose_headers),
             (ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, allow_private_network),
+            (CORS_REFUSAL, refusal),
         ];
         for (name, value) in replace {
             if let Some(value) = value {

@@ -7,6 +7,7 @@ use http::header::{HeaderMap, HeaderValue, ACCESS_CONTROL_REQUEST_HEADERS};
 
 use super::decision::{Malformed, Refusal};
 use super::error::ConfigProblem;
+use super::precomputed;
 
 /// RFC 9110 `tchar`: the bytes of a method or header-name token.
 fn is_tchar(b: u8) -> bool {
@@ -179,7 +180,7 @@ fn join_names(names: &[Box<[u8]>]) -> Option<HeaderValue> {
         return None;
     }
     let joined = names.join(&b","[..]);
-    HeaderValue::from_bytes(&joined).ok()
+    HeaderValue::from_bytes(&joined).ok().map(precomputed)
 }
 
 /// Builds the precomputed `Access-Control-Expose-Headers` value.

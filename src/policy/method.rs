@@ -10,6 +10,7 @@ use http::HeaderValue;
 
 use super::error::ConfigProblem;
 use super::headers::is_token;
+use super::precomputed;
 
 /// `GET`, `HEAD` and `POST` never need permission (`#cors-safelisted-method`).
 pub(crate) fn is_safelisted(method: &[u8]) -> bool {
@@ -78,7 +79,7 @@ impl Methods {
             .collect::<Vec<_>>()
             .join(",");
         let header = (!joined.is_empty())
-            .then(|| HeaderValue::from_str(&joined).ok())
+            .then(|| HeaderValue::from_str(&joined).ok().map(precomputed))
             .flatten();
         Methods::Listed { names, header }
     }

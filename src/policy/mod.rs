@@ -29,7 +29,10 @@
 //!
 //! let decision = policy.evaluate(&preflight);
 //! assert_eq!(decision.kind(), RequestKind::Preflight);
-//! assert_eq!(decision.refusal(), Some(&Refusal::HeaderNotAllowed("x-debug".into())));
+//! assert_eq!(
+//!     decision.refusal(),
+//!     Some(&Refusal::HeaderNotAllowed(header::HeaderName::from_static("x-debug")))
+//! );
 //! assert!(decision.headers().get(&header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -56,13 +59,13 @@ use http::Method;
 pub use builder::PolicyBuilder;
 pub use decision::{
     CorsHeaders, Decision, Malformed, Refusal, RequestKind, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
-    ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK,
+    ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK, CORS_REFUSAL,
 };
 pub use error::{ConfigError, ConfigProblem, OriginSyntaxError};
 
 use headers::AllowedHeaders;
 use method::Methods;
-use origin::{OriginCheck, Origins};
+use origin::Origins;
 
 /// A validated, immutable CORS policy. Cloning it shares the configuration.
 ///
@@ -108,14 +111,15 @@ pub(crate) struct Rules {
     vary_preflight: Option<HeaderValue>,
 }
 
-impl Rules {
-    /// `Access-Control-Allow-Origin` for an allowed origin.
-    fn allow_origin_value(&self, origin: &HeaderValue) -> HeaderValue {
-        match self.origins {
-            Origins::Any => HeaderValue::from_static("*"),
-            Origins::Listed(_) => origin.clone(),
-        }
-    }
+/// Makes a precomputed value cheap to clone from the first request on.
+///
+/// A value built from bytes owns a plain buffer that `bytes` turns into a
+/// shared one on its first clone, allocating then. Cloning once here, at
+/// build time, moves that allocation off the request path; every later
+/// clone only bumps a reference count.
+pub(crate) fn precomputed(value: HeaderValue) -> HeaderValue {
+    drop(value.clone());
+    value
 }
 
 /// The parts of a request a CORS decision reads: implemented for
@@ -241,21 +245,17 @@ impl Policy {
             )
         };
 
-        let origin_allowed = if origins.next().is_some() {
+        let allow_origin = if origins.next().is_some() {
             Err(Refusal::Malformed(Malformed::MultipleOrigins))
         } else {
-            match rules.origins.check(origin) {
-                OriginCheck::Allowed => Ok(()),
-                OriginCheck::NotAllowed => Err(Refusal::OriginNotAllowed),
-                OriginCheck::Malformed => Err(Refusal::Malformed(Malformed::InvalidOrigin)),
-            }
+            rules.origins.check(origin)
         };
-        let answer = origin_allowed.and_then(|()| {
+        let answer = allow_origin.and_then(|allow_origin| {
             if preflight {
-                preflight::answer(rules, origin, headers)
+                preflight::answer(rules, allow_origin, headers)
             } else {
                 Ok(CorsHeaders {
-                    allow_origin: Some(rules.allow_origin_value(origin)),
+                    allow_origin: Some(allow_origin),
                     allow_credentials: rules.allow_credentials.clone(),
                     expose_headers: rules.expose_headers.clone(),
                     ..CorsHeaders::default()
@@ -274,11 +274,12 @@ impl Policy {
             }
             Err(refusal) => Decision {
                 kind,
-                refusal: Some(refusal),
                 headers: CorsHeaders {
                     vary: vary.clone(),
+                    refusal: preflight.then(|| HeaderValue::from_static(refusal.summary())),
                     ..CorsHeaders::default()
                 },
+                refusal: Some(refusal),
             },
         }
     }

@@ -8,7 +8,7 @@
 //! request is answered with a hash lookup (exact origins) or a walk of a
 //! label tree (wildcard patterns), never a scan of the configured list.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 use std::hash::{BuildHasher, Hasher};
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -16,7 +16,9 @@ use std::sync::Arc;
 
 use http::HeaderValue;
 
+use super::decision::{Malformed, Refusal};
 use super::error::{ConfigProblem, OriginSyntaxError};
+use super::precomputed;
 
 /// A user predicate deciding on origins the lists do not cover.
 pub(crate) type OriginPredicate = Arc<dyn Fn(&str) -> bool + Send + Sync>;
@@ -287,14 +289,6 @@ impl Hasher for Fnv {
     }
 }
 
-/// What the policy says about one request's `Origin` header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum OriginCheck {
-    Allowed,
-    NotAllowed,
-    Malformed,
-}
-
 /// The allowed origins, in the form requests are checked against.
 pub(crate) enum Origins {
     /// Any origin, answered with `*` (never with credentials).
@@ -304,7 +298,9 @@ pub(crate) enum Origins {
 
 #[derive(Default)]
 pub(crate) struct OriginSet {
-    exact: HashSet<Box<[u8]>, BuildFnv>,
+    /// Each exact origin with its precomputed `Access-Control-Allow-Origin`
+    /// value, so an allowed request is answered without copying its origin.
+    exact: HashMap<Box<[u8]>, HeaderValue, BuildFnv>,
     /// One label tree per (scheme, port): a handful at most in practice.
     patterns: Vec<PatternGroup>,
     null: bool,
@@ -367,7 +363,11 @@ impl OriginSet {
 
     pub(crate) fn insert(&mut self, origin: &str, parts: &OriginParts<'_>) {
         if !parts.wildcard {
-            self.exact.insert(origin.as_bytes().into());
+            // `parse` accepted it, so it is a valid header value.
+            if let Ok(value) = HeaderValue::from_str(origin) {
+                self.exact
+                    .insert(origin.as_bytes().into(), precomputed(value));
+            }
             return;
         }
         let group = match self
@@ -393,19 +393,21 @@ impl OriginSet {
         self.exact.is_empty() && self.patterns.is_empty() && !self.null && self.predicate.is_none()
     }
 
-    fn check(&self, origin: &[u8]) -> OriginCheck {
-        if self.exact.contains(origin) {
-            return OriginCheck::Allowed;
+    /// The `Access-Control-Allow-Origin` value for `origin`, or why not.
+    fn check(&self, origin: &HeaderValue) -> Result<HeaderValue, Refusal> {
+        let bytes = origin.as_bytes();
+        if let Some(value) = self.exact.get(bytes) {
+            return Ok(value.clone());
         }
-        if origin == b"null" {
+        if bytes == b"null" {
             return if self.null {
-                OriginCheck::Allowed
+                Ok(origin.clone())
             } else {
-                OriginCheck::NotAllowed
+                Err(Refusal::OriginNotAllowed)
             };
         }
-        let Ok(parts) = parse(origin, false) else {
-            return OriginCheck::Malformed;
+        let Ok(parts) = parse(bytes, false) else {
+            return Err(Refusal::Malformed(Malformed::InvalidOrigin));
         };
         let by_pattern = parts.host_kind == HostKind::Domain
             && self.patterns.iter().any(|group| {
@@ -413,28 +415,31 @@ impl OriginSet {
                     && group.port == parts.port
                     && group.tree.matches(parts.host)
             });
-        if by_pattern {
-            return OriginCheck::Allowed;
-        }
-        match &self.predicate {
+        let by_predicate = || {
             // `parse` accepted only ASCII, so this is the same text.
-            Some(predicate) => match std::str::from_utf8(origin) {
-                Ok(text) if predicate(text) => OriginCheck::Allowed,
-                _ => OriginCheck::NotAllowed,
-            },
-            None => OriginCheck::NotAllowed,
+            self.predicate.as_ref().is_some_and(|predicate| {
+                std::str::from_utf8(bytes).is_ok_and(|text| predicate(text))
+            })
+        };
+        if by_pattern || by_predicate() {
+            Ok(origin.clone())
+        } else {
+            Err(Refusal::OriginNotAllowed)
         }
     }
 }
 
 impl Origins {
-    /// Checks one `Origin` header value.
-    pub(crate) fn check(&self, origin: &HeaderValue) -> OriginCheck {
+    /// Checks one `Origin` header value: the `Access-Control-Allow-Origin`
+    /// value to answer with, or why the origin is refused.
+    pub(crate) fn check(&self, origin: &HeaderValue) -> Result<HeaderValue, Refusal> {
         let bytes = origin.as_bytes();
         match self {
-            Origins::Any if bytes == b"null" || parse(bytes, false).is_ok() => OriginCheck::Allowed,
-            Origins::Any => OriginCheck::Malformed,
-            Origins::Listed(set) => set.check(bytes),
+            Origins::Any if bytes == b"null" || parse(bytes, false).is_ok() => {
+                Ok(HeaderValue::from_static("*"))
+            }
+            Origins::Any => Err(Refusal::Malformed(Malformed::InvalidOrigin)),
+            Origins::Listed(set) => set.check(origin),
         }
     }
 }
@@ -589,6 +594,11 @@ mod tests {
         set
     }
 
+    fn check(set: &OriginSet, origin: &str) -> Result<HeaderValue, Refusal> {
+        let value = HeaderValue::from_str(origin).expect("valid header value");
+        set.check(&value)
+    }
+
     #[test]
     fn patterns_match_subdomains_never_the_apex_scheme_or_port() {
         let set = set_of(&["https://*.example.com", "http://*.dev.test:8080"]);
@@ -607,27 +617,36 @@ mod tests {
         ];
         for (origin, allowed) in cases {
             let expected = if allowed {
-                OriginCheck::Allowed
+                Ok(HeaderValue::from_str(origin).expect("valid"))
             } else {
-                OriginCheck::NotAllowed
+                Err(Refusal::OriginNotAllowed)
             };
-            assert_eq!(set.check(origin.as_bytes()), expected, "{origin}");
+            assert_eq!(check(&set, origin), expected, "{origin}");
         }
+    }
+
+    #[test]
+    fn exact_origins_answer_with_the_configured_value() {
+        let set = set_of(&["https://example.com"]);
+        assert_eq!(
+            check(&set, "https://example.com"),
+            Ok(HeaderValue::from_static("https://example.com"))
+        );
     }
 
     #[test]
     fn malformed_request_origins_are_told_apart() {
         let set = set_of(&["https://example.com"]);
+        let malformed = Err(Refusal::Malformed(Malformed::InvalidOrigin));
         for bad in [
             "https://example.com/",
             "https://example.com:443",
             "HTTPS://EXAMPLE.COM",
             "https://exa mple.com",
-            "\u{7f}",
         ] {
-            assert_eq!(set.check(bad.as_bytes()), OriginCheck::Malformed, "{bad:?}");
+            assert_eq!(check(&set, bad), malformed, "{bad:?}");
         }
-        assert_eq!(set.check(b"null"), OriginCheck::NotAllowed);
+        assert_eq!(check(&set, "null"), Err(Refusal::OriginNotAllowed));
     }
 
     #[test]

@@ -2,17 +2,19 @@
 //! has been allowed: is the method allowed, is every requested header
 //! allowed, and which `Access-Control-Allow-*` values say so.
 
-use http::header::{HeaderMap, HeaderValue, ACCESS_CONTROL_REQUEST_METHOD};
+use http::header::{HeaderMap, HeaderName, HeaderValue, ACCESS_CONTROL_REQUEST_METHOD};
+use http::Method;
 
 use super::decision::{CorsHeaders, Malformed, Refusal, ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK};
 use super::headers::{for_each_requested, is_token, reflect_requested};
 use super::method::Methods;
 use super::Rules;
 
-/// The headers of an allowed preflight from `origin`, or why it is refused.
+/// The headers of a preflight from an allowed origin (answered with
+/// `allow_origin`), or why it is refused.
 pub(crate) fn answer(
     rules: &Rules,
-    origin: &HeaderValue,
+    allow_origin: HeaderValue,
     request: &HeaderMap,
 ) -> Result<CorsHeaders, Refusal> {
     let mut lines = request.get_all(ACCESS_CONTROL_REQUEST_METHOD).iter();
@@ -26,15 +28,22 @@ pub(crate) fn answer(
         return Err(Refusal::Malformed(Malformed::InvalidRequestMethod));
     }
     if !rules.methods.allows(method.as_bytes()) {
-        return Err(Refusal::MethodNotAllowed(lossy(method.as_bytes())));
+        // A token, so this parses; short methods are stored inline.
+        return Err(match Method::from_bytes(method.as_bytes()) {
+            Ok(method) => Refusal::MethodNotAllowed(method),
+            Err(_) => Refusal::Malformed(Malformed::InvalidRequestMethod),
+        });
     }
 
     for_each_requested(request, |name| {
         if rules.headers.allows(name) {
-            Ok(())
-        } else {
-            Err(Refusal::HeaderNotAllowed(lossy(name).to_ascii_lowercase()))
+            return Ok(());
         }
+        // A token, so this parses (lowercased; standard names copy nothing).
+        Err(match HeaderName::from_bytes(name) {
+            Ok(name) => Refusal::HeaderNotAllowed(name),
+            Err(_) => Refusal::Malformed(Malformed::InvalidRequestHeaders),
+        })
     })?;
 
     let allow_methods = match &rules.methods {
@@ -54,7 +63,7 @@ pub(crate) fn answer(
             .is_some_and(|v| v == "true");
 
     Ok(CorsHeaders {
-        allow_origin: Some(rules.allow_origin_value(origin)),
+        allow_origin: Some(allow_origin),
         allow_credentials: rules.allow_credentials.clone(),
         allow_methods,
         allow_headers,
@@ -62,9 +71,6 @@ pub(crate) fn answer(
         expose_headers: None,
         allow_private_network: private_network.then(|| HeaderValue::from_static("true")),
         vary: None,
+        refusal: None,
     })
-}
-
-fn lossy(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
