@@ -141,10 +141,13 @@ fn forbidden_methods_are_refused_even_with_any_method() {
 
 // ---- Sections 3 and 4: safelisted headers and request classes -------------------
 
+/// A method, the request's headers, and the kind it must be.
+type ClassCase<'a> = (&'a str, &'a [(&'a str, &'a str)], RequestKind);
+
 #[test]
 fn requests_are_classified_by_the_fetch_safelist() {
     let o = ("origin", APP);
-    let cases: &[(&str, &[(&str, &str)], RequestKind)] = &[
+    let cases: &[ClassCase] = &[
         ("GET", &[], RequestKind::NotCors),
         ("OPTIONS", &[], RequestKind::NotCors),
         ("GET", &[o], RequestKind::Simple),

@@ -1,0 +1,324 @@
+// The demo page's script: runs each case with fetch() against the API, notes
+// what the browser let it read, then asks the page server (same origin as
+// this page) what the API's CORS policy decided for every request it saw.
+//
+// Contract for automated checks: each case is a
+// <tr data-case data-expected data-outcome data-pass> row, and
+// document.body.dataset.done is "true" once every row is final.
+"use strict";
+
+const apiPort = document.querySelector('meta[name="demo-api-port"]').content;
+// The API under the same host name as this page ("localhost" unless the
+// user typed 127.0.0.1): both then belong to one site, so the SameSite=Lax
+// session cookie of the credentials case is sent along.
+const API = `${location.protocol}//${location.hostname}:${apiPort}`;
+
+// A fresh id per page load. It keys the server's record to this run, and it
+// makes every URL new, so that a preflight answer cached by an earlier run
+// (Access-Control-Max-Age: 600) cannot keep this run's preflights from
+// reaching the server.
+const RUN = Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
+
+function url(path, caseId) {
+  return `${API}${path}?case=${caseId}&run=${RUN}`;
+}
+
+// What the server should record for a case, one entry per request in order.
+// `app`: whether the request reached a handler. Only "is it a preflight"
+// is checked of the kind: whether a browser's own headers make a request
+// "simple" or "actual" does not change the answer.
+const PREFLIGHT_ALLOWED = { preflight: true, allowed: true, app: false };
+const PREFLIGHT_REFUSED = { preflight: true, allowed: false, app: false };
+const REQUEST_ALLOWED = { preflight: false, allowed: true, app: true };
+// CORS protects the response, not the server: a request the browser sends
+// without asking first runs even when its origin is refused.
+const REQUEST_REFUSED = { preflight: false, allowed: false, app: true };
+
+const JSON_TYPE = { "content-type": "application/json" };
+
+const CASES = [
+  {
+    id: "simple-get",
+    title: "Simple GET",
+    request: "GET /api/hello",
+    why: "No custom header: sent without a preflight; the answer names this origin.",
+    expected: "allowed",
+    server: [REQUEST_ALLOWED],
+    async run(id) {
+      const response = await fetch(url("/api/hello", id));
+      const body = await response.text();
+      return { detail: `status ${response.status}, body ${body}`, ok: response.status === 200 };
+    },
+  },
+  {
+    id: "simple-post",
+    title: "Simple POST",
+    request: "POST /api/echo, text/plain",
+    why: "text/plain is a type an HTML form can send, so no preflight.",
+    expected: "allowed",
+    server: [REQUEST_ALLOWED],
+    async run(id) {
+      const sent = "hello from the page";
+      const response = await fetch(url("/api/echo", id), {
+        method: "POST",
+        headers: { "content-type": "text/plain" },
+        body: sent,
+      });
+      const body = await response.text();
+      return { detail: `echoed "${body}"`, ok: body === sent };
+    },
+  },
+  {
+    id: "preflight-put",
+    title: "Preflighted PUT",
+    request: "PUT /api/items/1, JSON, x-custom",
+    why: "PUT, application/json and x-custom all need a preflight first; the policy allows them.",
+    expected: "allowed",
+    server: [PREFLIGHT_ALLOWED, REQUEST_ALLOWED],
+    async run(id) {
+      const response = await fetch(url("/api/items/1", id), {
+        method: "PUT",
+        headers: { ...JSON_TYPE, "x-custom": "demo" },
+        body: JSON.stringify({ name: "lamp" }),
+      });
+      const body = await response.text();
+      return { detail: `status ${response.status}, body ${body}`, ok: response.status === 200 };
+    },
+  },
+  {
+    id: "delete",
+    title: "DELETE",
+    request: "DELETE /api/items/1",
+    why: "Not a safelisted method: preflighted, and allowed by the policy.",
+    expected: "allowed",
+    server: [PREFLIGHT_ALLOWED, REQUEST_ALLOWED],
+    async run(id) {
+      const response = await fetch(url("/api/items/1", id), { method: "DELETE" });
+      const body = await response.text();
+      return { detail: `status ${response.status}, body ${body}`, ok: response.status === 200 };
+    },
+  },
+  {
+    id: "patch",
+    title: "PATCH",
+    request: "PATCH /api/items/1, JSON",
+    why: "Preflighted; the policy lists PATCH.",
+    expected: "allowed",
+    server: [PREFLIGHT_ALLOWED, REQUEST_ALLOWED],
+    async run(id) {
+      const response = await fetch(url("/api/items/1", id), {
+        method: "PATCH",
+        headers: JSON_TYPE,
+        body: JSON.stringify({ name: "desk lamp" }),
+      });
+      const body = await response.text();
+      return { detail: `status ${response.status}, body ${body}`, ok: response.status === 200 };
+    },
+  },
+  {
+    id: "patch-lowercase",
+    title: "Lowercase patch",
+    request: "patch /api/items/1",
+    why: "Browsers uppercase only DELETE GET HEAD OPTIONS POST PUT; \"patch\" goes out as written and does not match PATCH.",
+    expected: "blocked",
+    server: [PREFLIGHT_REFUSED],
+    async run(id) {
+      const response = await fetch(url("/api/items/1", id), {
+        method: "patch",
+        headers: JSON_TYPE,
+        body: JSON.stringify({ name: "desk lamp" }),
+      });
+      return { detail: `status ${response.status}`, ok: true };
+    },
+  },
+  {
+    id: "credentials",
+    title: "With cookies",
+    request: "GET /api/login, then GET /api/whoami, credentials: 'include'",
+    why: "Credentialed: the answer must name this origin and say Access-Control-Allow-Credentials: true.",
+    expected: "allowed",
+    server: [REQUEST_ALLOWED, REQUEST_ALLOWED],
+    async run(id) {
+      const login = await (await fetch(url("/api/login", id), { credentials: "include" })).json();
+      const whoami = await (await fetch(url("/api/whoami", id), { credentials: "include" })).json();
+      // The session must be the one this run just started, not a cookie
+      // left over from an earlier run.
+      const same = whoami.session === login.session;
+      return {
+        detail: `cookie arrived: ${whoami.cookie_arrived}, session ${whoami.session}` +
+          (same ? "" : ` (expected ${login.session})`),
+        ok: whoami.cookie_arrived === true && same,
+      };
+    },
+  },
+  {
+    id: "exposed-header",
+    title: "Exposed header",
+    request: "GET /api/hello, read x-request-id and x-internal",
+    why: "Only headers in Access-Control-Expose-Headers are readable; x-internal is sent but hidden.",
+    expected: "allowed",
+    server: [REQUEST_ALLOWED],
+    async run(id) {
+      const response = await fetch(url("/api/hello", id));
+      const requestId = response.headers.get("x-request-id");
+      const internal = response.headers.get("x-internal");
+      return {
+        detail: `x-request-id: ${requestId}, x-internal: ${internal}`,
+        ok: requestId !== null && internal === null,
+      };
+    },
+  },
+  {
+    id: "refused-origin",
+    title: "Refused origin",
+    request: "GET /strict/data",
+    why: "/strict allows only https://app.example.com. The handler still runs; the browser hides its answer.",
+    expected: "blocked",
+    server: [REQUEST_REFUSED],
+    async run(id) {
+      const response = await fetch(url("/strict/data", id));
+      return { detail: `status ${response.status}, body ${await response.text()}`, ok: true };
+    },
+  },
+  {
+    id: "refused-header",
+    title: "Refused header",
+    request: "PUT /api/items/1 with x-forbidden",
+    why: "x-forbidden is not an allowed header: the preflight is refused and the PUT never sent.",
+    expected: "blocked",
+    server: [PREFLIGHT_REFUSED],
+    async run(id) {
+      const response = await fetch(url("/api/items/1", id), {
+        method: "PUT",
+        headers: { ...JSON_TYPE, "x-forbidden": "1" },
+        body: "{}",
+      });
+      return { detail: `status ${response.status}`, ok: true };
+    },
+  },
+];
+
+function element(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  Object.assign(node, props);
+  node.append(...children);
+  return node;
+}
+
+function outcomeCell(outcome, detail) {
+  return [element("span", { className: outcome, textContent: outcome }),
+    element("div", { className: "detail", textContent: detail })];
+}
+
+function addRow(number, testCase) {
+  const row = element("tr");
+  row.dataset.case = testCase.id;
+  row.dataset.expected = testCase.expected;
+  const cells = {
+    browser: element("td", { textContent: "…" }),
+    server: element("td", { textContent: "…" }),
+    pass: element("td", { className: "pass", textContent: "…" }),
+  };
+  row.append(
+    element("td", { className: "num", textContent: String(number) }),
+    element("td", {}, element("div", { textContent: testCase.title }),
+      element("div", { className: "why", textContent: testCase.why })),
+    element("td", {}, element("code", { textContent: testCase.request })),
+    element("td", {}, element("span", { className: testCase.expected, textContent: testCase.expected })),
+    cells.browser,
+    cells.server,
+    cells.pass,
+  );
+  document.getElementById("cases").append(row);
+  return { row, cells };
+}
+
+// A blocked fetch rejects with a TypeError whose message says nothing about
+// CORS (that would leak information across origins).
+async function runInBrowser(testCase) {
+  try {
+    const { detail, ok } = await testCase.run(testCase.id);
+    return { outcome: "allowed", detail, ok };
+  } catch (error) {
+    return { outcome: "blocked", detail: `${error.name}: ${error.message}`, ok: true };
+  }
+}
+
+function describe(entry) {
+  const app = entry.reached_app ? "app reached" : "app not reached";
+  return `${entry.method} ${entry.path}: ${entry.decision} (${app})`;
+}
+
+// Compares the server's record for a case with what the case expects;
+// returns "" when it matches, or what differs.
+function serverMismatch(entries, expected) {
+  if (entries.length !== expected.length) {
+    return `expected ${expected.length} request(s) at the server, saw ${entries.length}`;
+  }
+  for (const [i, want] of expected.entries()) {
+    const got = entries[i];
+    const kind = want.preflight ? "a preflight" : "not a preflight";
+    if ((got.kind === "preflight") !== want.preflight) return `request ${i + 1} should be ${kind}`;
+    if (got.allowed !== want.allowed) return `request ${i + 1} should be ${want.allowed ? "allowed" : "refused"}`;
+    if (got.reached_app !== want.app) return `request ${i + 1} should ${want.app ? "" : "not "}reach the app`;
+  }
+  return "";
+}
+
+async function main() {
+  document.getElementById("page-origin").textContent = location.origin;
+  document.getElementById("api-origin").textContent = API;
+  const rows = CASES.map((testCase, i) => addRow(i + 1, testCase));
+
+  // One case at a time, so that the server's record is in request order.
+  const results = [];
+  for (const [i, testCase] of CASES.entries()) {
+    const result = await runInBrowser(testCase);
+    results.push(result);
+    const { row, cells } = rows[i];
+    row.dataset.outcome = result.outcome;
+    cells.browser.replaceChildren(...outcomeCell(result.outcome, result.detail));
+  }
+
+  let record = [];
+  let recordError = "";
+  try {
+    const response = await fetch(`/decisions?run=${RUN}`);
+    record = await response.json();
+  } catch (error) {
+    recordError = `could not load /decisions: ${error.message}`;
+  }
+
+  let passed = 0;
+  for (const [i, testCase] of CASES.entries()) {
+    const { row, cells } = rows[i];
+    const entries = record.filter((entry) => entry.case === testCase.id);
+    const mismatch = recordError || serverMismatch(entries, testCase.server);
+    const list = element("ul", { className: "server" },
+      ...entries.map((entry) => element("li", { textContent: describe(entry) })));
+    cells.server.replaceChildren(list);
+    if (mismatch) cells.server.append(element("div", { className: "mismatch", textContent: mismatch }));
+
+    const result = results[i];
+    const pass = result.outcome === testCase.expected && result.ok && !mismatch;
+    if (pass) passed += 1;
+    row.dataset.pass = String(pass);
+    cells.pass.textContent = pass ? "✓" : "✗";
+    cells.pass.title = pass ? "as promised" : "not as promised";
+  }
+
+  document.getElementById("summary").textContent =
+    `${passed} of ${CASES.length} cases as promised`;
+  document.body.dataset.done = "true";
+}
+
+main().catch((error) => {
+  // A bug in this page must still end the run, as failed, so that nobody
+  // waits for a result that never comes.
+  for (const row of document.querySelectorAll("#cases tr")) {
+    if (!row.dataset.outcome) row.dataset.outcome = "blocked";
+    row.dataset.pass = "false";
+  }
+  document.getElementById("summary").textContent = `The page itself failed: ${error}`;
+  document.body.dataset.done = "true";
+});
