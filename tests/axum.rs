@@ -1,0 +1,318 @@
+//! The layer on a real axum 0.8 `Router`, driven with `oneshot`: preflights
+//! never reach axum's routing, everything else does and gets decorated.
+
+use std::time::Duration;
+
+use axum::body::{to_bytes, Body};
+use axum::http::header::{
+    ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
+    ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE, ALLOW,
+    CONTENT_LENGTH, VARY,
+};
+use axum::http::{HeaderMap, Method, Request, Response, StatusCode};
+use axum::routing::get;
+use axum::Router;
+use tower::{Layer, ServiceExt};
+use tower_cors::policy::CORS_REFUSAL;
+use tower_cors::{CorsLayer, Policy, Refusal};
+
+const ALLOWED: &str = "https://app.example.com";
+
+fn policy() -> Policy {
+    Policy::builder()
+        .allow_origins([ALLOWED])
+        .allow_methods(["PUT", "DELETE"])
+        .allow_headers(["content-type"])
+        .expose_headers(["x-request-id"])
+        .allow_credentials(true)
+        .max_age(Duration::from_secs(300))
+        .build()
+        .expect("valid policy")
+}
+
+fn routes() -> Router {
+    Router::new()
+        .route(
+            "/items",
+            get(|| async { ([("x-request-id", "42")], "items") }).post(|| async { "created" }),
+        )
+        .route(
+            "/negotiated",
+            get(|| async { ([(VARY, "accept-language")], "hallo") }),
+        )
+}
+
+/// The usual setup: `Router::layer`, which axum applies inside each route's
+/// method router (and to the fallback).
+fn app() -> Router {
+    routes().layer(CorsLayer::new(policy()))
+}
+
+fn request(method: &str, path: &str, headers: &[(&str, &str)]) -> Request<Body> {
+    let mut builder = Request::builder().method(method).uri(path);
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    builder.body(Body::empty()).expect("valid request")
+}
+
+async fn send(request: Request<Body>) -> (Response<()>, String) {
+    send_to(app(), request).await
+}
+
+async fn send_to<S>(service: S, request: Request<Body>) -> (Response<()>, String)
+where
+    S: tower::Service<Request<Body>, Response = Response<Body>>,
+    S::Error: std::fmt::Debug,
+{
+    let response = service.oneshot(request).await.expect("infallible");
+    let (parts, body) = response.into_parts();
+    let bytes = to_bytes(body, 1 << 20).await.expect("body");
+    (
+        Response::from_parts(parts, ()),
+        String::from_utf8(bytes.to_vec()).expect("utf-8 body"),
+    )
+}
+
+fn values(headers: &HeaderMap, name: impl axum::http::header::AsHeaderName) -> Vec<&str> {
+    headers
+        .get_all(name)
+        .iter()
+        .map(|v| v.to_str().expect("ascii"))
+        .collect()
+}
+
+/// Names of the `Access-Control-*` headers present, sorted.
+fn cors_names(headers: &HeaderMap) -> Vec<&str> {
+    let mut names: Vec<&str> = headers
+        .keys()
+        .map(|n| n.as_str())
+        .filter(|n| n.starts_with("access-control-"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn preflight_is_answered_for_a_route_without_options_or_put_handler() {
+    let (response, body) = send(request(
+        "OPTIONS",
+        "/items",
+        &[
+            ("origin", ALLOWED),
+            ("access-control-request-method", "PUT"),
+            ("access-control-request-headers", "content-type"),
+        ],
+    ))
+    .await;
+
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let h = response.headers();
+    assert_eq!(values(h, ACCESS_CONTROL_ALLOW_ORIGIN), [ALLOWED]);
+    assert_eq!(values(h, ACCESS_CONTROL_ALLOW_METHODS), ["PUT,DELETE"]);
+    assert_eq!(values(h, ACCESS_CONTROL_ALLOW_HEADERS), ["content-type"]);
+    assert_eq!(values(h, ACCESS_CONTROL_ALLOW_CREDENTIALS), ["true"]);
+    assert_eq!(values(h, ACCESS_CONTROL_MAX_AGE), ["300"]);
+    assert_eq!(values(h, VARY), ["origin"]);
+    // The layer runs inside axum's method router, which still stamps its
+    // `Allow` and `Content-Length` on whatever the fallback answered.
+    // Harmless for the browser, which reads only the CORS headers.
+    assert_eq!(values(h, ALLOW), ["GET,HEAD,POST"]);
+    assert_eq!(values(h, CONTENT_LENGTH), ["0"]);
+    assert_eq!(h.len(), 8, "unexpected headers: {h:?}");
+    assert_eq!(body, "");
+}
+
+#[tokio::test]
+async fn layer_around_the_whole_router_answers_preflights_before_routing() {
+    let service = CorsLayer::new(policy()).layer(routes());
+    let (response, body) = send_to(
+        service,
+        request(
+            "OPTIONS",
+            "/items",
+            &[
+                ("origin", ALLOWED),
+                ("access-control-request-method", "DELETE"),
+            ],
+        ),
+    )
+    .await;
+
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let mut names: Vec<&str> = response.headers().keys().map(|n| n.as_str()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "access-control-allow-credentials",
+            "access-control-allow-headers",
+            "access-control-allow-methods",
+            "access-control-allow-origin",
+            "access-control-max-age",
+            "vary"
+        ]
+    );
+    assert_eq!(body, "");
+}
+
+#[tokio::test]
+async fn preflight_is_answered_even_for_an_unknown_path() {
+    let (response, body) = send(request(
+        "OPTIONS",
+        "/nowhere",
+        &[
+            ("origin", ALLOWED),
+            ("access-control-request-method", "DELETE"),
+        ],
+    ))
+    .await;
+
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        values(response.headers(), ACCESS_CONTROL_ALLOW_ORIGIN),
+        [ALLOWED]
+    );
+    assert_eq!(body, "");
+}
+
+#[tokio::test]
+async fn refused_preflight_is_403_without_cors_headers() {
+    let cases: &[(&str, &str, Refusal)] = &[
+        ("https://evil.example", "PUT", Refusal::OriginNotAllowed),
+        (ALLOWED, "PATCH", Refusal::MethodNotAllowed(Method::PATCH)),
+        (
+            ALLOWED,
+            "delete",
+            Refusal::MethodNotAllowed(Method::from_bytes(b"delete").unwrap()),
+        ),
+    ];
+    for (origin, method, refusal) in cases {
+        let (response, body) = send(request(
+            "OPTIONS",
+            "/items",
+            &[
+                ("origin", origin),
+                ("access-control-request-method", method),
+            ],
+        ))
+        .await;
+
+        assert_eq!(
+            response.status(),
+            StatusCode::FORBIDDEN,
+            "{origin} {method}"
+        );
+        assert_eq!(cors_names(response.headers()), Vec::<&str>::new());
+        assert_eq!(values(response.headers(), VARY), ["origin"]);
+        assert_eq!(
+            values(response.headers(), CORS_REFUSAL),
+            [refusal.summary()]
+        );
+        assert_eq!(body, "");
+    }
+}
+
+#[tokio::test]
+async fn actual_request_gets_cors_headers_and_keeps_the_handler_answer() {
+    let (response, body) = send(request("GET", "/items", &[("origin", ALLOWED)])).await;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    let h = response.headers();
+    assert_eq!(values(h, ACCESS_CONTROL_ALLOW_ORIGIN), [ALLOWED]);
+    assert_eq!(values(h, ACCESS_CONTROL_ALLOW_CREDENTIALS), ["true"]);
+    assert_eq!(values(h, ACCESS_CONTROL_EXPOSE_HEADERS), ["x-request-id"]);
+    assert_eq!(values(h, VARY), ["origin"]);
+    assert_eq!(values(h, "x-request-id"), ["42"]);
+    assert_eq!(
+        cors_names(h),
+        [
+            "access-control-allow-credentials",
+            "access-control-allow-origin",
+            "access-control-expose-headers"
+        ]
+    );
+    assert_eq!(body, "items");
+
+    let (response, body) = send(request(
+        "POST",
+        "/items",
+        &[("origin", ALLOWED), ("content-type", "text/plain")],
+    ))
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        values(response.headers(), ACCESS_CONTROL_ALLOW_ORIGIN),
+        [ALLOWED]
+    );
+    assert_eq!(body, "created");
+}
+
+#[tokio::test]
+async fn disallowed_origin_gets_the_handler_answer_with_vary_only() {
+    let (response, body) = send(request(
+        "GET",
+        "/items",
+        &[("origin", "https://evil.example")],
+    ))
+    .await;
+
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(cors_names(response.headers()), Vec::<&str>::new());
+    assert_eq!(values(response.headers(), VARY), ["origin"]);
+    assert_eq!(body, "items");
+}
+
+#[tokio::test]
+async fn unknown_route_404_still_gets_cors_headers_and_vary() {
+    let (response, body) = send(request("GET", "/nowhere", &[("origin", ALLOWED)])).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        values(response.headers(), ACCESS_CONTROL_ALLOW_ORIGIN),
+        [ALLOWED]
+    );
+    assert_eq!(
+        values(response.headers(), ACCESS_CONTROL_ALLOW_CREDENTIALS),
+        ["true"]
+    );
+    assert_eq!(values(response.headers(), VARY), ["origin"]);
+    assert_eq!(body, "");
+
+    // Without Origin, a cache still has to be told.
+    let (response, _) = send(request("GET", "/nowhere", &[])).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(cors_names(response.headers()), Vec::<&str>::new());
+    assert_eq!(values(response.headers(), VARY), ["origin"]);
+}
+
+#[tokio::test]
+async fn handler_vary_is_kept_and_origin_appended() {
+    for origin in [Some(ALLOWED), Some("https://evil.example"), None] {
+        let headers: Vec<(&str, &str)> = origin.map(|o| ("origin", o)).into_iter().collect();
+        let (response, body) = send(request("GET", "/negotiated", &headers)).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            values(response.headers(), VARY),
+            ["accept-language", "origin"],
+            "{origin:?}"
+        );
+        assert_eq!(body, "hallo");
+    }
+}
+
+#[tokio::test]
+async fn plain_options_goes_to_axum_which_answers_405() {
+    // No Access-Control-Request-Method: not a preflight, so axum's method
+    // router answers it, and the layer only decorates that answer.
+    let (response, body) = send(request("OPTIONS", "/items", &[("origin", ALLOWED)])).await;
+
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(values(response.headers(), ALLOW), ["GET,HEAD,POST"]);
+    assert_eq!(
+        values(response.headers(), ACCESS_CONTROL_ALLOW_ORIGIN),
+        [ALLOWED]
+    );
+    assert_eq!(values(response.headers(), VARY), ["origin"]);
+    assert_eq!(response.headers().get(CORS_REFUSAL), None);
+    assert_eq!(body, "");
+}
