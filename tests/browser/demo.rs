@@ -1,0 +1,220 @@
+//! The demo (`examples/demo.rs`) in the same browser: every row of its table
+//! must show the outcome it promises.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use fantoccini::Client;
+use serde_json::Value;
+
+use crate::cases::{open_page, within, Outcome};
+
+/// The fewest rows the demo promises.
+const MIN_ROWS: usize = 8;
+
+/// `target/<profile>/deps/browser-*` → `target/`.
+fn target_dir() -> Result<PathBuf, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("no current_exe: {e}"))?;
+    exe.ancestors()
+        .nth(3)
+        .map(PathBuf::from)
+        .ok_or_else(|| format!("{exe:?} is not in target/<profile>/deps"))
+}
+
+/// The demo binary `cargo test` builds next to this test's binary; built
+/// here when missing (`cargo test --test browser` does not build examples).
+fn demo_binary() -> Result<PathBuf, String> {
+    let target = target_dir()?;
+    let exe = std::env::current_exe().map_err(|e| format!("no current_exe: {e}"))?;
+    let profile = exe
+        .ancestors()
+        .nth(2)
+        .and_then(|dir| dir.file_name())
+        .and_then(|name| name.to_str())
+        .unwrap_or("debug")
+        .to_owned();
+    let demo = target.join(&profile).join("examples").join("demo");
+    if demo.is_file() {
+        return Ok(demo);
+    }
+    println!("building the demo: cargo build --example demo");
+    let mut build = Command::new(env!("CARGO"));
+    build
+        .args(["build", "--example", "demo", "--manifest-path"])
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null());
+    if profile == "release" {
+        build.arg("--release");
+    }
+    let mut child = build
+        .spawn()
+        .map_err(|e| format!("cannot run cargo to build the demo: {e}"))?;
+    let deadline = Instant::now() + Duration::from_secs(600);
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(200)),
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err("building the demo took over 10 minutes".into());
+            }
+            Err(e) => return Err(format!("waiting for cargo: {e}")),
+        }
+    };
+    if status.success() && demo.is_file() {
+        Ok(demo)
+    } else {
+        Err(format!(
+            "`cargo build --example demo` failed ({status}); {demo:?} missing"
+        ))
+    }
+}
+
+struct DemoProcess(Child);
+
+impl Drop for DemoProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts the demo on free ports and returns it with its page URL.
+fn start() -> Result<(DemoProcess, String), String> {
+    let binary = demo_binary()?;
+    let mut child = Command::new(&binary)
+        .env("DEMO_API_PORT", "0")
+        .env("DEMO_PAGE_PORT", "0")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("cannot start {binary:?}: {e}"))?;
+    let stdout = child.stdout.take();
+    let demo = DemoProcess(child);
+    let stdout = stdout.ok_or("no stdout")?;
+
+    // A thread reads stdout to its end, so the demo never blocks on a full pipe.
+    let (lines, received) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let (mut page, mut api) = (None, None);
+    while page.is_none() || api.is_none() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = received
+            .recv_timeout(left)
+            .map_err(|_| "the demo did not print its page and api URLs within 30 s".to_owned())?;
+        if let Some(url) = line.strip_prefix("page:") {
+            page = Some(url.trim().to_owned());
+        } else if let Some(url) = line.strip_prefix("api:") {
+            api = Some(url.trim().to_owned());
+        }
+    }
+    let page = page.unwrap_or_default();
+    Ok((demo, page))
+}
+
+/// Loads the demo page, waits for it to finish, checks every row, and saves
+/// a screenshot to `target/demo-screenshot.png`.
+pub async fn check(client: &Client) -> Vec<Outcome> {
+    match check_rows(client).await {
+        Ok(outcomes) => outcomes,
+        Err(why) => {
+            println!("FAIL demo: {why}");
+            vec![("demo".to_owned(), Err(why))]
+        }
+    }
+}
+
+async fn check_rows(client: &Client) -> Result<Vec<Outcome>, String> {
+    let (_demo, page) = start()?;
+    let origin = page.trim_end_matches('/');
+    open_page(client, origin).await?;
+
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let done = within(
+            "reading the page",
+            client.execute("return document.body.dataset.done === 'true'", vec![]),
+        )
+        .await?;
+        if done == Value::Bool(true) {
+            break;
+        }
+        if Instant::now() > deadline {
+            return Err("the demo page did not finish within 30 s".into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let rows = within(
+        "reading the rows",
+        client.execute(
+            r#"return Array.from(document.querySelectorAll("tr[data-case]"), (row) => ({
+                   case: row.dataset.case, expected: row.dataset.expected,
+                   outcome: row.dataset.outcome, pass: row.dataset.pass }))"#,
+            vec![],
+        ),
+    )
+    .await?;
+    let rows = rows.as_array().cloned().unwrap_or_default();
+
+    let screenshot = within("the screenshot", client.screenshot()).await;
+    match (screenshot, target_dir()) {
+        (Ok(png), Ok(target)) => {
+            let path = target.join("demo-screenshot.png");
+            match std::fs::write(&path, png) {
+                Ok(()) => println!("demo screenshot: {}", path.display()),
+                Err(e) => println!("demo screenshot not saved to {path:?}: {e}"),
+            }
+        }
+        (Err(e), _) => println!("demo screenshot failed: {e}"),
+        (_, Err(e)) => println!("demo screenshot not saved: {e}"),
+    }
+
+    let mut outcomes = Vec::new();
+    let count: Result<(), String> = if rows.len() >= MIN_ROWS {
+        Ok(())
+    } else {
+        Err(format!("{} rows, expected at least {MIN_ROWS}", rows.len()))
+    };
+    report("demo_has_enough_rows", &count);
+    outcomes.push(("demo_has_enough_rows".to_owned(), count));
+    for row in rows {
+        let field = |name: &str| row[name].as_str().unwrap_or("<missing>").to_owned();
+        let name = format!("demo:{}", field("case"));
+        let (expected, outcome, pass) = (field("expected"), field("outcome"), field("pass"));
+        let result = if !matches!(expected.as_str(), "allowed" | "blocked") {
+            Err(format!("data-expected={expected:?}"))
+        } else if outcome != expected || pass != "true" {
+            Err(format!(
+                "expected {expected}, page shows {outcome} with data-pass={pass}"
+            ))
+        } else {
+            Ok(())
+        };
+        report(&name, &result);
+        outcomes.push((name, result));
+    }
+    Ok(outcomes)
+}
+
+fn report(name: &str, result: &Result<(), String>) {
+    match result {
+        Ok(()) => println!("ok   {name}"),
+        Err(why) => println!("FAIL {name}: {why}"),
+    }
+}

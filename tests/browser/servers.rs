@@ -1,0 +1,305 @@
+//! The servers the browser talks to, all in this process on 127.0.0.1: two
+//! page servers (a blank page at any host name) and one API server per
+//! policy, each behind a `CorsLayer`, each recording what reached the layer
+//! and what reached the application.
+
+use std::collections::HashMap;
+use std::net::Ipv4Addr;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::header::{
+    ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, CACHE_CONTROL, CONTENT_TYPE,
+    COOKIE, SET_COOKIE,
+};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
+use axum::response::{Html, Response};
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tower_cors::policy::ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK;
+use tower_cors::{CorsLayer, Policy};
+
+/// The cookie `/set-cookie` sets and credentialed cases expect back.
+pub const COOKIE_VALUE: &str = "sid=browser-suite";
+/// A response header no policy exposes by name.
+pub const SECRET_VALUE: &str = "hidden";
+
+/// The two page servers: same handler, different ports, so that origins
+/// can differ by port only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PagePort {
+    Main,
+    Other,
+}
+
+/// The API servers, one per policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Api {
+    /// Exact origin `http://app.example.test:P`, no credentials; PUT,
+    /// DELETE, PATCH, OPTIONS; content-type and x-custom; exposes
+    /// x-request-id; Max-Age 600.
+    Exact,
+    /// Exact origin `http://localhost:P` with credentials (plain http with
+    /// credentials is only accepted for loopback); also allows
+    /// authorization.
+    Credentials,
+    /// Pattern `http://*.example.test:P`; PUT with content-type.
+    Pattern,
+    /// Any origin (`*`); PUT and DELETE with content-type; exposes any
+    /// header.
+    AnyOrigin,
+    /// `http://localhost:P` with credentials and any header (reflected,
+    /// never authorization); PUT.
+    AnyHeader,
+    /// `http://app.example.test:P`; PUT with content-type; Max-Age 0 (no
+    /// caching).
+    NoCache,
+    /// `http://app.example.test:P`; PUT with content-type; private network
+    /// access allowed.
+    PrivateNetwork,
+}
+
+impl Api {
+    pub const ALL: [Api; 7] = [
+        Api::Exact,
+        Api::Credentials,
+        Api::Pattern,
+        Api::AnyOrigin,
+        Api::AnyHeader,
+        Api::NoCache,
+        Api::PrivateNetwork,
+    ];
+
+    /// The host name the browser uses for this server.
+    pub fn host(self) -> &'static str {
+        match self {
+            Api::Credentials | Api::AnyHeader => "localhost",
+            _ => "api.example.test",
+        }
+    }
+
+    fn policy(self, page: u16) -> Policy {
+        let app = format!("http://app.example.test:{page}");
+        let local = format!("http://localhost:{page}");
+        let builder = Policy::builder();
+        let built = match self {
+            Api::Exact => builder
+                .allow_origins([app])
+                .allow_methods(["PUT", "DELETE", "PATCH", "OPTIONS"])
+                .allow_headers(["content-type", "x-custom"])
+                .expose_headers(["x-request-id"])
+                .max_age(Duration::from_secs(600)),
+            Api::Credentials => builder
+                .allow_origins([local])
+                .allow_methods(["PUT", "DELETE", "PATCH"])
+                .allow_headers(["content-type", "x-custom", "authorization"])
+                .expose_headers(["x-request-id"])
+                .allow_credentials(true)
+                .max_age(Duration::from_secs(600)),
+            Api::Pattern => builder
+                .allow_origins([format!("http://*.example.test:{page}")])
+                .allow_methods(["PUT"])
+                .allow_headers(["content-type"]),
+            Api::AnyOrigin => builder
+                .allow_any_origin()
+                .allow_methods(["PUT", "DELETE"])
+                .allow_headers(["content-type"])
+                .expose_any_header(),
+            Api::AnyHeader => builder
+                .allow_origins([local])
+                .allow_methods(["PUT"])
+                .allow_any_header()
+                .allow_credentials(true),
+            Api::NoCache => builder
+                .allow_origins([app])
+                .allow_methods(["PUT"])
+                .allow_headers(["content-type"])
+                .max_age(Duration::ZERO),
+            Api::PrivateNetwork => builder
+                .allow_origins([app])
+                .allow_methods(["PUT"])
+                .allow_headers(["content-type"])
+                .allow_private_network(true),
+        };
+        built.build().unwrap_or_else(|e| panic!("{self:?}: {e}"))
+    }
+}
+
+/// What the servers saw, per case key (the `case` query parameter), in
+/// order: `preflight ...` lines from outside the CORS layer, `app ...` lines
+/// from the application.
+#[derive(Clone, Default)]
+pub struct Trace(Arc<Mutex<HashMap<String, Vec<String>>>>);
+
+impl Trace {
+    fn push(&self, key: String, line: String) {
+        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        map.entry(key).or_default().push(line);
+    }
+
+    pub fn get(&self, key: &str) -> Vec<String> {
+        let map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        map.get(key).cloned().unwrap_or_default()
+    }
+}
+
+pub struct Servers {
+    pub pages: [u16; 2],
+    apis: HashMap<Api, u16>,
+    pub trace: Trace,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Servers {
+    pub async fn start() -> Result<Servers, String> {
+        let trace = Trace::default();
+        let mut tasks = Vec::new();
+        let mut pages = [0; 2];
+        for port in &mut pages {
+            let (listener, bound) = bind().await?;
+            *port = bound;
+            let router = Router::new().fallback(page);
+            tasks.push(tokio::spawn(async move {
+                let _ = axum::serve(listener, router).await;
+            }));
+        }
+        let mut apis = HashMap::new();
+        for api in Api::ALL {
+            let (listener, port) = bind().await?;
+            apis.insert(api, port);
+            let router = Router::new()
+                .fallback(application)
+                .with_state(trace.clone())
+                .layer(CorsLayer::new(api.policy(pages[0])))
+                .layer(middleware::from_fn_with_state(trace.clone(), at_the_layer));
+            tasks.push(tokio::spawn(async move {
+                let _ = axum::serve(listener, router).await;
+            }));
+        }
+        Ok(Servers {
+            pages,
+            apis,
+            trace,
+            tasks,
+        })
+    }
+
+    pub fn page_port(&self, which: PagePort) -> u16 {
+        match which {
+            PagePort::Main => self.pages[0],
+            PagePort::Other => self.pages[1],
+        }
+    }
+
+    pub fn api_port(&self, api: Api) -> u16 {
+        self.apis[&api]
+    }
+}
+
+impl Drop for Servers {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+async fn bind() -> Result<(TcpListener, u16), String> {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .await
+        .map_err(|e| format!("cannot listen on 127.0.0.1: {e}"))?;
+    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    Ok((listener, port))
+}
+
+/// A blank page at whatever host the browser asked for: its origin is all
+/// the suite needs.
+async fn page() -> Html<&'static str> {
+    Html("<!doctype html><html><head><title>tower-cors browser suite</title></head><body></body></html>")
+}
+
+fn case_key(uri: &Uri) -> String {
+    uri.query()
+        .into_iter()
+        .flat_map(|q| q.split('&'))
+        .find_map(|pair| pair.strip_prefix("case="))
+        .unwrap_or("")
+        .to_owned()
+}
+
+fn header(headers: &HeaderMap, name: impl axum::http::header::AsHeaderName) -> Option<&str> {
+    headers
+        .get(name)
+        .map(|v| v.to_str().unwrap_or("<not text>"))
+}
+
+/// Outside the CORS layer: records every preflight and the status the layer
+/// answered it with, so a preflight that reaches the application (or a
+/// refused one that still runs it) shows up in the trace.
+async fn at_the_layer(State(trace): State<Trace>, request: Request, next: Next) -> Response {
+    let headers = request.headers();
+    let Some(method) = header(headers, ACCESS_CONTROL_REQUEST_METHOD)
+        .filter(|_| request.method() == Method::OPTIONS)
+    else {
+        return next.run(request).await;
+    };
+    let mut line = format!("preflight {method}");
+    if let Some(names) = header(headers, ACCESS_CONTROL_REQUEST_HEADERS) {
+        line.push_str(&format!(" [{names}]"));
+    }
+    if let Some(pna) = header(headers, ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK) {
+        line.push_str(&format!(" +private-network={pna}"));
+    }
+    if headers.contains_key(COOKIE) {
+        line.push_str(" +cookie");
+    }
+    let key = case_key(request.uri());
+    let response = next.run(request).await;
+    line.push_str(&format!(" -> {}", response.status().as_u16()));
+    trace.push(key, line);
+    response
+}
+
+/// The application: records the call and answers `METHOD:body`, with one
+/// header scripts may read when exposed (`x-request-id`, the case key) and
+/// one no policy names (`x-secret`). `/set-cookie` also sets the session
+/// cookie; `/cacheable` is cacheable.
+async fn application(
+    State(trace): State<Trace>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    let key = case_key(&uri);
+    let mut line = format!("app {method}");
+    if let Some(cookie) = header(&headers, COOKIE) {
+        line.push_str(&format!(" cookie={cookie}"));
+    }
+    if headers.contains_key(ACCESS_CONTROL_REQUEST_METHOD) {
+        line.push_str(" +access-control-request-method");
+    }
+    trace.push(key.clone(), line);
+
+    let mut response = Response::builder()
+        .status(StatusCode::OK)
+        .header(CONTENT_TYPE, "text/plain; charset=utf-8")
+        .header("x-request-id", key)
+        .header("x-secret", SECRET_VALUE);
+    match uri.path() {
+        "/set-cookie" => {
+            response = response.header(SET_COOKIE, format!("{COOKIE_VALUE}; Path=/; SameSite=Lax"));
+        }
+        // The browser's HTTP cache may reuse this answer for ten minutes,
+        // for every Origin unless the response says `Vary: origin`.
+        "/cacheable" => response = response.header(CACHE_CONTROL, "max-age=600"),
+        _ => {}
+    }
+    response
+        .body(Body::from(format!("{method}:{body}")))
+        .unwrap_or_else(|e| panic!("response: {e}"))
+}
