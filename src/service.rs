@@ -2,11 +2,11 @@
 
 use std::task::{Context, Poll};
 
-use http::{Request, Response};
+use http::{HeaderMap, Request, Response};
 use tower_service::Service;
 
 use crate::future::ResponseFuture;
-use crate::policy::Policy;
+use crate::policy::{Classify, Policy};
 
 /// A service applying a CORS [`Policy`] in front of `S`; made by
 /// [`CorsLayer`](crate::CorsLayer).
@@ -129,12 +129,17 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        let decision = self.policy.evaluate(&request);
+        let decision =
+            self.policy
+                .decide(request.method(), request.headers(), Classify::PreflightOnly);
         match decision.preflight_status() {
             Some(status) => {
+                let headers = decision.into_headers();
                 let mut response = Response::new(ResBody::default());
                 *response.status_mut() = status;
-                decision.into_headers().apply_to(response.headers_mut());
+                // One allocation of the right size, not a regrowth.
+                *response.headers_mut() = HeaderMap::with_capacity(headers.len());
+                headers.apply_to(response.headers_mut());
                 ResponseFuture::answered(response)
             }
             None => ResponseFuture::forwarded(self.inner.call(request), decision.into_headers()),

@@ -402,8 +402,14 @@ impl PolicyBuilder {
         .collect::<Vec<_>>()
         .join(", ");
 
+        let allow_methods = match &methods {
+            Methods::Any if credentials => None,
+            Methods::Any => Some(HeaderValue::from_static("*")),
+            Methods::Listed { header, .. } => header.clone(),
+        };
         Ok(Policy {
             rules: Arc::new(Rules {
+                allow_methods,
                 origins,
                 methods,
                 headers,

@@ -3,10 +3,12 @@
 
 use std::fmt;
 
+use std::sync::Arc;
+
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, StatusCode};
 
-use super::vary;
+use super::{vary, Rules};
 
 /// The kind of a request, by the Fetch rules (`cors-rules.md` section 4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -102,27 +104,36 @@ pub enum Malformed {
     RequestHeadersTooLong,
 }
 
-/// The CORS headers to send: precomputed values shared with the policy,
-/// or the request's own values echoed back, so building one copies no
-/// bytes.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The CORS headers to send.
+///
+/// Small and cheap to move: the policy's precomputed values are shared (one
+/// `Arc`), and only what depends on the request is held here: the origin
+/// to allow, and the method or header names echoed back to a preflight.
+#[derive(Clone)]
 pub struct CorsHeaders {
-    pub(crate) allow_origin: Option<HeaderValue>,
-    pub(crate) allow_credentials: Option<HeaderValue>,
-    pub(crate) allow_methods: Option<HeaderValue>,
-    pub(crate) allow_headers: Option<HeaderValue>,
-    pub(crate) max_age: Option<HeaderValue>,
-    pub(crate) expose_headers: Option<HeaderValue>,
-    pub(crate) allow_private_network: Option<HeaderValue>,
-    pub(crate) vary: Option<HeaderValue>,
-    pub(crate) refusal: Option<HeaderValue>,
+    rules: Arc<Rules>,
+    grant: Grant,
 }
 
-/// `cors-refusal`, sent on refused preflights only, says what kind of
-/// refusal it was (see [`Refusal::summary`]), so that a developer looking
-/// at the failed preflight in the browser's network panel sees why. It is
-/// not an `Access-Control-*` header and browsers ignore it.
-pub const CORS_REFUSAL: HeaderName = HeaderName::from_static("cors-refusal");
+/// What a decision grants, beyond what the policy says for every request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Grant {
+    /// Nothing but `Vary`: not a CORS request, or a refused one that the
+    /// application still answers.
+    Nothing,
+    /// A simple or actual request from an allowed origin.
+    Actual { allow_origin: HeaderValue },
+    /// An allowed preflight. `methods` and `headers` hold the requested
+    /// values when the policy echoes them, else the precomputed lists apply.
+    Preflight {
+        allow_origin: HeaderValue,
+        methods: Option<HeaderValue>,
+        headers: Option<HeaderValue>,
+        private_network: bool,
+    },
+    /// A refused preflight, answered with this [`Refusal::summary`].
+    RefusedPreflight(&'static HeaderValue),
+}
 
 /// The `Access-Control-Allow-Private-Network` header (not in `http`'s list).
 pub const ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK: HeaderName =
@@ -131,7 +142,107 @@ pub const ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK: HeaderName =
 pub const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: HeaderName =
     HeaderName::from_static("access-control-request-private-network");
 
+/// `cors-refusal`, sent on refused preflights only, says what kind of
+/// refusal it was (see [`Refusal::summary`]), so that a developer looking
+/// at the failed preflight in the browser's network panel sees why. It is
+/// not an `Access-Control-*` header and browsers ignore it.
+pub const CORS_REFUSAL: HeaderName = HeaderName::from_static("cors-refusal");
+
+pub(crate) static TRUE: HeaderValue = HeaderValue::from_static("true");
+static SUMMARIES: [HeaderValue; 4] = [
+    HeaderValue::from_static("origin not allowed"),
+    HeaderValue::from_static("method not allowed"),
+    HeaderValue::from_static("header not allowed"),
+    HeaderValue::from_static("malformed request"),
+];
+
+impl Refusal {
+    /// The [`summary`](Self::summary) as a header value.
+    pub(crate) fn summary_value(&self) -> &'static HeaderValue {
+        &SUMMARIES[match self {
+            Refusal::OriginNotAllowed => 0,
+            Refusal::MethodNotAllowed(_) => 1,
+            Refusal::HeaderNotAllowed(_) => 2,
+            Refusal::Malformed(_) => 3,
+        }]
+    }
+}
+
+/// One header of an answer; `Vary` is merged, the others replace.
+type Entry<'a> = Option<(HeaderName, &'a HeaderValue)>;
+
 impl CorsHeaders {
+    pub(crate) fn new(rules: Arc<Rules>, grant: Grant) -> Self {
+        Self { rules, grant }
+    }
+
+    /// Every header of the answer, in the order they are written.
+    fn entries(&self) -> [Entry<'_>; 9] {
+        fn with(name: HeaderName, value: Option<&HeaderValue>) -> Entry<'_> {
+            value.map(|v| (name, v))
+        }
+        let rules = &*self.rules;
+        let (allow_origin, credentials, expose, preflight) = match &self.grant {
+            Grant::Nothing | Grant::RefusedPreflight(_) => (None, false, false, None),
+            Grant::Actual { allow_origin } => (Some(allow_origin), true, true, None),
+            Grant::Preflight {
+                allow_origin,
+                methods,
+                headers,
+                private_network,
+            } => (
+                Some(allow_origin),
+                true,
+                false,
+                Some((methods, headers, *private_network)),
+            ),
+        };
+        let is_preflight = matches!(
+            self.grant,
+            Grant::Preflight { .. } | Grant::RefusedPreflight(_)
+        );
+        let refusal = match &self.grant {
+            Grant::RefusedPreflight(summary) => Some(*summary),
+            _ => None,
+        };
+        [
+            with(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin),
+            with(
+                header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                rules.allow_credentials.as_ref().filter(|_| credentials),
+            ),
+            with(
+                header::ACCESS_CONTROL_ALLOW_METHODS,
+                preflight.and_then(|(m, _, _)| m.as_ref().or(rules.allow_methods.as_ref())),
+            ),
+            with(
+                header::ACCESS_CONTROL_ALLOW_HEADERS,
+                preflight.and_then(|(_, h, _)| h.as_ref().or(rules.headers.header())),
+            ),
+            with(
+                header::ACCESS_CONTROL_MAX_AGE,
+                preflight.and(rules.max_age.as_ref()),
+            ),
+            with(
+                header::ACCESS_CONTROL_EXPOSE_HEADERS,
+                rules.expose_headers.as_ref().filter(|_| expose),
+            ),
+            with(
+                ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
+                preflight.and_then(|(_, _, pn)| pn.then_some(&TRUE)),
+            ),
+            with(
+                header::VARY,
+                if is_preflight {
+                    rules.vary_preflight.as_ref()
+                } else {
+                    rules.vary_actual.as_ref()
+                },
+            ),
+            with(CORS_REFUSAL, refusal),
+        ]
+    }
+
     /// The headers as (name, value) pairs, `Access-Control-*` first, then
     /// `Vary`, then `cors-refusal`.
     ///
@@ -149,25 +260,7 @@ impl CorsHeaders {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn iter(&self) -> impl Iterator<Item = (HeaderName, &HeaderValue)> {
-        [
-            (header::ACCESS_CONTROL_ALLOW_ORIGIN, &self.allow_origin),
-            (
-                header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-                &self.allow_credentials,
-            ),
-            (header::ACCESS_CONTROL_ALLOW_METHODS, &self.allow_methods),
-            (header::ACCESS_CONTROL_ALLOW_HEADERS, &self.allow_headers),
-            (header::ACCESS_CONTROL_MAX_AGE, &self.max_age),
-            (header::ACCESS_CONTROL_EXPOSE_HEADERS, &self.expose_headers),
-            (
-                ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
-                &self.allow_private_network,
-            ),
-            (header::VARY, &self.vary),
-            (CORS_REFUSAL, &self.refusal),
-        ]
-        .into_iter()
-        .filter_map(|(name, value)| value.as_ref().map(|v| (name, v)))
+        self.entries().into_iter().flatten()
     }
 
     /// The value of one header, if it is to be sent.
@@ -190,6 +283,11 @@ impl CorsHeaders {
     /// True when there is nothing to send.
     pub fn is_empty(&self) -> bool {
         self.iter().next().is_none()
+    }
+
+    /// How many headers there are to send.
+    pub(crate) fn len(&self) -> usize {
+        self.iter().count()
     }
 
     /// Writes the headers into a response's header map.
@@ -216,35 +314,27 @@ impl CorsHeaders {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn apply_to(self, headers: &mut HeaderMap) {
-        let CorsHeaders {
-            allow_origin,
-            allow_credentials,
-            allow_methods,
-            allow_headers,
-            max_age,
-            expose_headers,
-            allow_private_network,
-            vary,
-            refusal,
-        } = self;
-        let replace = [
-            (header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin),
-            (header::ACCESS_CONTROL_ALLOW_CREDENTIALS, allow_credentials),
-            (header::ACCESS_CONTROL_ALLOW_METHODS, allow_methods),
-            (header::ACCESS_CONTROL_ALLOW_HEADERS, allow_headers),
-            (header::ACCESS_CONTROL_MAX_AGE, max_age),
-            (header::ACCESS_CONTROL_EXPOSE_HEADERS, expose_headers),
-            (ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, allow_private_network),
-            (CORS_REFUSAL, refusal),
-        ];
-        for (name, value) in replace {
-            if let Some(value) = value {
-                headers.insert(name, value);
+        for (name, value) in self.entries().into_iter().flatten() {
+            if name == header::VARY {
+                vary::merge(headers, value);
+            } else {
+                headers.insert(name, value.clone());
             }
         }
-        if let Some(vary) = vary {
-            vary::merge(headers, vary);
-        }
+    }
+}
+
+impl PartialEq for CorsHeaders {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for CorsHeaders {}
+
+impl fmt::Debug for CorsHeaders {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
     }
 }
 

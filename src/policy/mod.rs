@@ -57,6 +57,7 @@ use http::header::{HeaderMap, HeaderValue, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN
 use http::Method;
 
 pub use builder::PolicyBuilder;
+use decision::Grant;
 pub use decision::{
     CorsHeaders, Decision, Malformed, Refusal, RequestKind, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
     ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK, CORS_REFUSAL,
@@ -102,6 +103,8 @@ pub(crate) struct Rules {
     credentials: bool,
     allow_credentials: Option<HeaderValue>,
     max_age: Option<HeaderValue>,
+    /// `Access-Control-Allow-Methods` unless the requested method is echoed.
+    allow_methods: Option<HeaderValue>,
     private_network: bool,
     /// `Vary` for every response but a preflight's: `origin`, unless the
     /// answer is the constant `*`.
@@ -109,6 +112,15 @@ pub(crate) struct Rules {
     /// `Vary` for preflight answers: `origin`, plus the request headers that
     /// are echoed back.
     vary_preflight: Option<HeaderValue>,
+}
+
+/// How much of a request's kind [`Policy::decide`] works out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Classify {
+    /// Simple, actual, preflight or not CORS.
+    Fully,
+    /// Preflight or not CORS; every other request is reported as actual.
+    PreflightOnly,
 }
 
 /// Makes a precomputed value cheap to clone from the first request on.
@@ -220,29 +232,34 @@ impl Policy {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn evaluate<R: RequestHead + ?Sized>(&self, request: &R) -> Decision {
+        self.decide(request.method(), request.headers(), Classify::Fully)
+    }
+
+    /// [`evaluate`](Self::evaluate), for the layer or for a user. The layer
+    /// never reads whether a request was simple or actual (the answer is
+    /// the same), so it skips reading every header to tell them apart.
+    pub(crate) fn decide(
+        &self,
+        method: &Method,
+        headers: &HeaderMap,
+        classify: Classify,
+    ) -> Decision {
         let rules = &*self.rules;
-        let headers = request.headers();
         let mut origins = headers.get_all(ORIGIN).iter();
         let Some(origin) = origins.next() else {
             return Decision {
                 kind: RequestKind::NotCors,
                 refusal: None,
-                headers: CorsHeaders {
-                    vary: rules.vary_actual.clone(),
-                    ..CorsHeaders::default()
-                },
+                headers: CorsHeaders::new(self.rules.clone(), Grant::Nothing),
             };
         };
 
-        let preflight = *request.method() == Method::OPTIONS
-            && headers.contains_key(ACCESS_CONTROL_REQUEST_METHOD);
-        let (kind, vary) = if preflight {
-            (RequestKind::Preflight, &rules.vary_preflight)
-        } else {
-            (
-                classify::cross_origin_kind(request.method(), headers),
-                &rules.vary_actual,
-            )
+        let preflight =
+            *method == Method::OPTIONS && headers.contains_key(ACCESS_CONTROL_REQUEST_METHOD);
+        let kind = match classify {
+            _ if preflight => RequestKind::Preflight,
+            Classify::Fully => classify::cross_origin_kind(method, headers),
+            Classify::PreflightOnly => RequestKind::Actual,
         };
 
         let allow_origin = if origins.next().is_some() {
@@ -250,37 +267,26 @@ impl Policy {
         } else {
             rules.origins.check(origin)
         };
-        let answer = allow_origin.and_then(|allow_origin| {
+        let grant = allow_origin.and_then(|allow_origin| {
             if preflight {
                 preflight::answer(rules, allow_origin, headers)
             } else {
-                Ok(CorsHeaders {
-                    allow_origin: Some(allow_origin),
-                    allow_credentials: rules.allow_credentials.clone(),
-                    expose_headers: rules.expose_headers.clone(),
-                    ..CorsHeaders::default()
-                })
+                Ok(Grant::Actual { allow_origin })
             }
         });
 
-        match answer {
-            Ok(mut headers) => {
-                headers.vary = vary.clone();
-                Decision {
-                    kind,
-                    refusal: None,
-                    headers,
-                }
-            }
-            Err(refusal) => Decision {
-                kind,
-                headers: CorsHeaders {
-                    vary: vary.clone(),
-                    refusal: preflight.then(|| HeaderValue::from_static(refusal.summary())),
-                    ..CorsHeaders::default()
-                },
-                refusal: Some(refusal),
-            },
+        let (grant, refusal) = match grant {
+            Ok(grant) => (grant, None),
+            Err(refusal) if preflight => (
+                Grant::RefusedPreflight(refusal.summary_value()),
+                Some(refusal),
+            ),
+            Err(refusal) => (Grant::Nothing, Some(refusal)),
+        };
+        Decision {
+            kind,
+            refusal,
+            headers: CorsHeaders::new(self.rules.clone(), grant),
         }
     }
 

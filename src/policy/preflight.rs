@@ -5,18 +5,18 @@
 use http::header::{HeaderMap, HeaderName, HeaderValue, ACCESS_CONTROL_REQUEST_METHOD};
 use http::Method;
 
-use super::decision::{CorsHeaders, Malformed, Refusal, ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK};
+use super::decision::{Grant, Malformed, Refusal, ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK};
 use super::headers::{for_each_requested, is_token, reflect_requested};
 use super::method::Methods;
 use super::Rules;
 
-/// The headers of a preflight from an allowed origin (answered with
-/// `allow_origin`), or why it is refused.
+/// What a preflight from an allowed origin (answered with `allow_origin`)
+/// is granted, or why it is refused.
 pub(crate) fn answer(
     rules: &Rules,
     allow_origin: HeaderValue,
     request: &HeaderMap,
-) -> Result<CorsHeaders, Refusal> {
+) -> Result<Grant, Refusal> {
     let mut lines = request.get_all(ACCESS_CONTROL_REQUEST_METHOD).iter();
     let method = lines
         .next()
@@ -46,31 +46,23 @@ pub(crate) fn answer(
         })
     })?;
 
-    let allow_methods = match &rules.methods {
-        // With credentials `*` is a method literally named `*`.
-        Methods::Any if rules.credentials => Some(method.clone()),
-        Methods::Any => Some(HeaderValue::from_static("*")),
-        Methods::Listed { header, .. } => header.clone(),
-    };
-    let allow_headers = if rules.headers.reflects() {
+    // With credentials `*` is a method literally named `*`: echo instead.
+    let methods =
+        (matches!(rules.methods, Methods::Any) && rules.credentials).then(|| method.clone());
+    let headers = if rules.headers.reflects() {
         reflect_requested(request)
     } else {
-        rules.headers.header().cloned()
+        None
     };
     let private_network = rules.private_network
         && request
             .get(ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK)
             .is_some_and(|v| v == "true");
 
-    Ok(CorsHeaders {
-        allow_origin: Some(allow_origin),
-        allow_credentials: rules.allow_credentials.clone(),
-        allow_methods,
-        allow_headers,
-        max_age: rules.max_age.clone(),
-        expose_headers: None,
-        allow_private_network: private_network.then(|| HeaderValue::from_static("true")),
-        vary: None,
-        refusal: None,
+    Ok(Grant::Preflight {
+        allow_origin,
+        methods,
+        headers,
+        private_network,
     })
 }

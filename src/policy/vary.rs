@@ -13,7 +13,11 @@ use http::header::{HeaderMap, HeaderValue, VARY};
 /// `Vary` line, unless every name in it is already covered by the
 /// response's `Vary` (by name, in any case, or by `*`). A separate line is
 /// equivalent to a longer list (RFC 9110 `#field.lines`) and copies nothing.
-pub(crate) fn merge(headers: &mut HeaderMap, value: HeaderValue) {
+pub(crate) fn merge(headers: &mut HeaderMap, value: &HeaderValue) {
+    if !headers.contains_key(VARY) {
+        headers.insert(VARY, value.clone());
+        return;
+    }
     let wanted = value
         .as_bytes()
         .split(|&b| b == b',')
@@ -26,7 +30,7 @@ pub(crate) fn merge(headers: &mut HeaderMap, value: HeaderValue) {
         }
     }
     if !all_present {
-        headers.append(VARY, value);
+        headers.append(VARY, value.clone());
     }
 }
 
@@ -48,7 +52,7 @@ mod tests {
         for v in existing {
             headers.append(VARY, HeaderValue::from_static(v));
         }
-        merge(&mut headers, HeaderValue::from_static(add));
+        merge(&mut headers, &HeaderValue::from_static(add));
         headers
             .get_all(VARY)
             .iter()
