@@ -1,0 +1,362 @@
+//! Heap allocations per request that the CORS layer adds (issue 4).
+//!
+//! Each case counts the allocations of one call through `Cors` minus those
+//! of the same call to the bare inner service. Requests are built before the
+//! counted region, with header values that share one buffer the way hyper's
+//! parser hands them out, so cloning one is a reference-count increment as
+//! in a real server. The counter is global, so every measurement holds
+//! `SERIAL` and the harness thread stays idle meanwhile.
+
+use std::alloc::System;
+use std::convert::Infallible;
+use std::future::{ready, Future, Ready};
+use std::pin::pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderValue, Request, Response, StatusCode};
+use http_body_util::Empty;
+use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
+use tower_cors::{Cors, Policy};
+use tower_service::Service;
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+static SERIAL: Mutex<()> = Mutex::new(());
+
+/// `Empty::default()` allocates nothing, so the layer's own 204/403
+/// answers cost only what the layer does.
+type Body = Empty<Bytes>;
+
+/// A trivial application. `with_header` makes its response carry one header
+/// (as nearly every real response does), so that the header table already
+/// exists when the layer adds its own.
+#[derive(Clone, Copy)]
+struct App {
+    with_header: bool,
+}
+
+impl Service<Request<Body>> for App {
+    type Response = Response<Body>;
+    type Error = Infallible;
+    type Future = Ready<Result<Response<Body>, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _: Request<Body>) -> Self::Future {
+        let mut response = Response::new(Body::new());
+        if self.with_header {
+            response
+                .headers_mut()
+                .insert("content-type", HeaderValue::from_static("text/plain"));
+        }
+        ready(Ok(response))
+    }
+}
+
+struct NoopWaker;
+
+impl Wake for NoopWaker {
+    fn wake(self: Arc<Self>) {}
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Count {
+    /// Allocations plus reallocations.
+    operations: usize,
+    bytes: usize,
+}
+
+/// Allocations of one `call` (and the poll of its future) on a ready
+/// service; the response is dropped after counting. Returns the status too,
+/// so each case proves it took the path it names.
+fn count_call<S>(service: &mut S, request: Request<Body>, waker: &Waker) -> (Count, StatusCode)
+where
+    S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>,
+{
+    let mut cx = Context::from_waker(waker);
+    assert!(service.poll_ready(&mut cx).is_ready());
+    let region = Region::new(GLOBAL);
+    let mut future = pin!(service.call(request));
+    let Poll::Ready(Ok(response)) = future.as_mut().poll(&mut cx) else {
+        panic!("a trivial service answers at the first poll");
+    };
+    let change = region.change();
+    let status = response.status();
+    drop(response);
+    let count = Count {
+        operations: change.allocations + change.reallocations,
+        bytes: change.bytes_allocated,
+    };
+    (count, status)
+}
+
+/// The least of three runs (after one warm-up), so that a stray allocation
+/// elsewhere cannot make a case fail; a real rise shows in every run.
+fn least<S>(service: &mut S, make: &dyn Fn() -> Request<Body>, waker: &Waker) -> (Count, StatusCode)
+where
+    S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>,
+{
+    let (_, status) = count_call(service, make(), waker);
+    let mut best = None::<Count>;
+    for _ in 0..3 {
+        let (count, again) = count_call(service, make(), waker);
+        assert_eq!(again, status);
+        best = Some(match best {
+            Some(b) if b.operations <= count.operations => b,
+            _ => count,
+        });
+    }
+    (best.expect("three runs"), status)
+}
+
+/// A header value sharing a reference-counted buffer, as hyper's are.
+fn wire(text: &str) -> HeaderValue {
+    let buffer = Bytes::from(text.to_owned());
+    HeaderValue::from_maybe_shared(buffer.slice(..)).expect("valid header value")
+}
+
+fn policy() -> Policy {
+    Policy::builder()
+        .allow_origins(["https://app.example.com"])
+        .allow_methods(["GET", "POST", "PUT"])
+        .allow_headers(["content-type", "x-custom"])
+        .expose_headers(["x-request-id"])
+        .allow_credentials(true)
+        .max_age(Duration::from_secs(600))
+        .build()
+        .expect("valid policy")
+}
+
+/// How a request's header value was made.
+enum Value {
+    /// Sharing a buffer, as hyper hands them out.
+    Wire(HeaderValue),
+    /// Copied from a `&str` into a fresh buffer for each request, as
+    /// `Request::builder().header(name, "text")` does. `bytes` allocates a
+    /// shared handle the first time such a value is cloned, so this case
+    /// fails if the layer starts cloning the request's `Origin` again.
+    Copied(&'static str),
+}
+
+fn request(method: &str, headers: &[(&str, Value)]) -> Request<Body> {
+    let mut builder = Request::builder().method(method).uri("/items");
+    for (name, value) in headers {
+        builder = match value {
+            Value::Wire(value) => builder.header(*name, value.clone()),
+            Value::Copied(text) => builder.header(*name, *text),
+        };
+    }
+    builder.body(Body::new()).expect("valid request")
+}
+
+const ALLOWED: &str = "https://app.example.com";
+const DISALLOWED: &str = "https://evil.example";
+
+struct Case {
+    name: &'static str,
+    method: &'static str,
+    headers: Vec<(&'static str, Value)>,
+    /// `Some` for a preflight, which the layer answers itself.
+    status: Option<StatusCode>,
+}
+
+fn cases(hostile: &str) -> Vec<Case> {
+    let origin = |o: &str| ("origin", Value::Wire(wire(o)));
+    let acrm = || ("access-control-request-method", Value::Wire(wire("PUT")));
+    let acrh = |h: &str| ("access-control-request-headers", Value::Wire(wire(h)));
+    vec![
+        Case {
+            name: "GET without Origin",
+            method: "GET",
+            headers: vec![],
+            status: None,
+        },
+        Case {
+            name: "GET from an allowed origin",
+            method: "GET",
+            headers: vec![origin(ALLOWED)],
+            status: None,
+        },
+        Case {
+            name: "GET from an allowed origin, value copied from &str",
+            method: "GET",
+            headers: vec![("origin", Value::Copied(ALLOWED))],
+            status: None,
+        },
+        Case {
+            name: "GET from a disallowed origin",
+            method: "GET",
+            headers: vec![origin(DISALLOWED)],
+            status: None,
+        },
+        Case {
+            name: "allowed preflight",
+            method: "OPTIONS",
+            headers: vec![origin(ALLOWED), acrm(), acrh("content-type,x-custom")],
+            status: Some(StatusCode::NO_CONTENT),
+        },
+        Case {
+            name: "preflight from a disallowed origin",
+            method: "OPTIONS",
+            headers: vec![origin(DISALLOWED), acrm()],
+            status: Some(StatusCode::FORBIDDEN),
+        },
+        Case {
+            name: "preflight asking for a disallowed header",
+            method: "OPTIONS",
+            headers: vec![origin(ALLOWED), acrm(), acrh("x-not-allowed")],
+            status: Some(StatusCode::FORBIDDEN),
+        },
+        Case {
+            name: "hostile preflight",
+            method: "OPTIONS",
+            headers: vec![origin(ALLOWED), acrm(), acrh(hostile)],
+            status: Some(StatusCode::FORBIDDEN),
+        },
+    ]
+}
+
+/// What the layer adds, per case: `(name, layer minus bare inner)`.
+fn measure(with_header: bool, hostile: &str) -> Vec<(&'static str, Count)> {
+    let waker = Waker::from(Arc::new(NoopWaker));
+    let app = App { with_header };
+    let mut bare = app;
+    let mut cors = Cors::new(app, policy());
+    cases(hostile)
+        .into_iter()
+        .map(|case| {
+            let make = || request(case.method, &case.headers);
+            let (through, status) = least(&mut cors, &make, &waker);
+            assert_eq!(
+                status,
+                case.status.unwrap_or(StatusCode::OK),
+                "{}",
+                case.name
+            );
+            if case.status.is_some() {
+                // A preflight never reaches the application: all of it is
+                // the layer's.
+                return (case.name, through);
+            }
+            let (base, app_status) = least(&mut bare, &make, &waker);
+            assert_eq!(app_status, StatusCode::OK);
+            let added = Count {
+                operations: through.operations - base.operations,
+                bytes: through.bytes - base.bytes,
+            };
+            (case.name, added)
+        })
+        .collect()
+}
+
+fn check(measured: &[(&str, Count)], budgets: &[(&str, usize)], label: &str) {
+    let mut over = Vec::new();
+    for ((name, count), (budget_name, budget)) in measured.iter().zip(budgets) {
+        assert_eq!(name, budget_name, "cases and budgets in the same order");
+        eprintln!(
+            "{label}: {name}: {} allocations ({} bytes), budget {budget}",
+            count.operations, count.bytes
+        );
+        if count.operations > *budget {
+            over.push(format!("{name}: {} > {budget}", count.operations));
+        }
+    }
+    assert!(over.is_empty(), "{label}: over budget: {over:#?}");
+}
+
+/// The counts as they stand, so that any rise fails. Where they exceed
+/// issue 4's targets, `issue_4_allocation_targets` (ignored) says by how much.
+#[test]
+fn allocations_added_by_the_layer_do_not_rise() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let hostile = ",".repeat(64 * 1024);
+
+    // The application's response already has a header table: the layer's
+    // headers fit in it.
+    let with_header = measure(true, &hostile);
+    check(
+        &with_header,
+        &[
+            ("GET without Origin", 0),
+            ("GET from an allowed origin", 0),
+            ("GET from an allowed origin, value copied from &str", 0),
+            ("GET from a disallowed origin", 0),
+            // A preflight's answer is a new response: its header table is
+            // the 2 allocations.
+            ("allowed preflight", 2),
+            ("preflight from a disallowed origin", 2),
+            // Target 2: 1 more for `HeaderName::from_bytes` copying the
+            // refused custom name into `Refusal::HeaderNotAllowed`.
+            ("preflight asking for a disallowed header", 3),
+            ("hostile preflight", 2),
+        ],
+        "app response with a header",
+    );
+
+    // The application's response has no header at all: the first header
+    // the layer inserts (`Vary: origin` at least) allocates the header
+    // table, 2 allocations, as any first header would.
+    let bare = measure(false, &hostile);
+    check(
+        &bare,
+        &[
+            ("GET without Origin", 2),
+            ("GET from an allowed origin", 2),
+            ("GET from an allowed origin, value copied from &str", 2),
+            ("GET from a disallowed origin", 2),
+            ("allowed preflight", 2),
+            ("preflight from a disallowed origin", 2),
+            ("preflight asking for a disallowed header", 3),
+            ("hostile preflight", 2),
+        ],
+        "app response without headers",
+    );
+}
+
+/// The hostile header is neither copied nor split into allocations: 64 KiB
+/// of commas cost exactly what 20 commas (also over the limit of empty
+/// list elements) cost.
+#[test]
+fn hostile_request_headers_cost_no_memory_that_grows_with_them() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let last = |counts: Vec<(&'static str, Count)>| {
+        let (name, count) = *counts.last().expect("cases");
+        assert_eq!(name, "hostile preflight");
+        count
+    };
+    let huge = last(measure(true, &",".repeat(64 * 1024)));
+    let small = last(measure(true, &",".repeat(20)));
+    assert_eq!(huge, small);
+    assert!(huge.bytes < 4096, "{huge:?}");
+}
+
+/// Issue 4's targets: 0 for a GET without Origin or from a disallowed
+/// origin, at most 1 for an allowed GET, at most 2 for a preflight. Ignored
+/// while a preflight refused for a custom header name exceeds them (see the
+/// budgets above); run with `cargo test --test allocations -- --ignored`.
+#[test]
+#[ignore = "a preflight refused for a custom header allocates 3 times (target 2): src/policy/preflight.rs"]
+fn issue_4_allocation_targets() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let measured = measure(true, &",".repeat(64 * 1024));
+    check(
+        &measured,
+        &[
+            ("GET without Origin", 0),
+            ("GET from an allowed origin", 1),
+            ("GET from an allowed origin, value copied from &str", 1),
+            ("GET from a disallowed origin", 0),
+            ("allowed preflight", 2),
+            ("preflight from a disallowed origin", 2),
+            ("preflight asking for a disallowed header", 2),
+            ("hostile preflight", 2),
+        ],
+        "issue 4 targets",
+    );
+}
