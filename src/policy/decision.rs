@@ -111,16 +111,18 @@ pub enum Malformed {
 /// to allow, and the method or header names echoed back to a preflight.
 #[derive(Clone)]
 pub struct CorsHeaders {
-    rules: Arc<Rules>,
+    /// `None` when nothing but a constant `Vary` is sent, which is most
+    /// requests: then not even the reference count is touched.
+    rules: Option<Arc<Rules>>,
     grant: Grant,
 }
 
 /// What a decision grants, beyond what the policy says for every request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Grant {
-    /// Nothing but `Vary`: not a CORS request, or a refused one that the
-    /// application still answers.
-    Nothing,
+    /// Nothing but `Vary: origin` (when the policy varies by origin): not a
+    /// CORS request, or a refused one that the application still answers.
+    Nothing { vary_origin: bool },
     /// A simple or actual request from an allowed origin.
     Actual { allow_origin: HeaderValue },
     /// An allowed preflight. `methods` and `headers` hold the requested
@@ -149,6 +151,7 @@ pub const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: HeaderName =
 pub const CORS_REFUSAL: HeaderName = HeaderName::from_static("cors-refusal");
 
 pub(crate) static TRUE: HeaderValue = HeaderValue::from_static("true");
+static ORIGIN: HeaderValue = HeaderValue::from_static("origin");
 static SUMMARIES: [HeaderValue; 4] = [
     HeaderValue::from_static("origin not allowed"),
     HeaderValue::from_static("method not allowed"),
@@ -172,7 +175,11 @@ impl Refusal {
 type Entry<'a> = Option<(HeaderName, &'a HeaderValue)>;
 
 impl CorsHeaders {
-    pub(crate) fn new(rules: Arc<Rules>, grant: Grant) -> Self {
+    pub(crate) fn new(rules: &Arc<Rules>, grant: Grant) -> Self {
+        let rules = match grant {
+            Grant::Nothing { .. } => None,
+            _ => Some(Arc::clone(rules)),
+        };
         Self { rules, grant }
     }
 
@@ -181,9 +188,9 @@ impl CorsHeaders {
         fn with(name: HeaderName, value: Option<&HeaderValue>) -> Entry<'_> {
             value.map(|v| (name, v))
         }
-        let rules = &*self.rules;
+        let rules = self.rules.as_deref();
         let (allow_origin, credentials, expose, preflight) = match &self.grant {
-            Grant::Nothing | Grant::RefusedPreflight(_) => (None, false, false, None),
+            Grant::Nothing { .. } | Grant::RefusedPreflight(_) => (None, false, false, None),
             Grant::Actual { allow_origin } => (Some(allow_origin), true, true, None),
             Grant::Preflight {
                 allow_origin,
@@ -209,23 +216,30 @@ impl CorsHeaders {
             with(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin),
             with(
                 header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-                rules.allow_credentials.as_ref().filter(|_| credentials),
+                rules
+                    .and_then(|r| r.allow_credentials.as_ref())
+                    .filter(|_| credentials),
             ),
             with(
                 header::ACCESS_CONTROL_ALLOW_METHODS,
-                preflight.and_then(|(m, _, _)| m.as_ref().or(rules.allow_methods.as_ref())),
+                preflight.and_then(|(m, _, _)| {
+                    m.as_ref().or(rules.and_then(|r| r.allow_methods.as_ref()))
+                }),
             ),
             with(
                 header::ACCESS_CONTROL_ALLOW_HEADERS,
-                preflight.and_then(|(_, h, _)| h.as_ref().or(rules.headers.header())),
+                preflight
+                    .and_then(|(_, h, _)| h.as_ref().or(rules.and_then(|r| r.headers.header()))),
             ),
             with(
                 header::ACCESS_CONTROL_MAX_AGE,
-                preflight.and(rules.max_age.as_ref()),
+                preflight.and(rules.and_then(|r| r.max_age.as_ref())),
             ),
             with(
                 header::ACCESS_CONTROL_EXPOSE_HEADERS,
-                rules.expose_headers.as_ref().filter(|_| expose),
+                rules
+                    .and_then(|r| r.expose_headers.as_ref())
+                    .filter(|_| expose),
             ),
             with(
                 ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
@@ -233,10 +247,10 @@ impl CorsHeaders {
             ),
             with(
                 header::VARY,
-                if is_preflight {
-                    rules.vary_preflight.as_ref()
-                } else {
-                    rules.vary_actual.as_ref()
+                match &self.grant {
+                    Grant::Nothing { vary_origin } => vary_origin.then_some(&ORIGIN),
+                    _ if is_preflight => rules.and_then(|r| r.vary_preflight.as_ref()),
+                    _ => rules.and_then(|r| r.vary_actual.as_ref()),
                 },
             ),
             with(CORS_REFUSAL, refusal),

@@ -250,7 +250,12 @@ impl Policy {
             return Decision {
                 kind: RequestKind::NotCors,
                 refusal: None,
-                headers: CorsHeaders::new(self.rules.clone(), Grant::Nothing),
+                headers: CorsHeaders::new(
+                    &self.rules,
+                    Grant::Nothing {
+                        vary_origin: self.varies_by_origin(),
+                    },
+                ),
             };
         };
 
@@ -281,12 +286,17 @@ impl Policy {
                 Grant::RefusedPreflight(refusal.summary_value()),
                 Some(refusal),
             ),
-            Err(refusal) => (Grant::Nothing, Some(refusal)),
+            Err(refusal) => (
+                Grant::Nothing {
+                    vary_origin: self.varies_by_origin(),
+                },
+                Some(refusal),
+            ),
         };
         Decision {
             kind,
             refusal,
-            headers: CorsHeaders::new(self.rules.clone(), grant),
+            headers: CorsHeaders::new(&self.rules, grant),
         }
     }
 
