@@ -12,6 +12,23 @@ use crate::policy::CorsHeaders;
 pin_project! {
     /// The response of [`Cors`](crate::Cors): the layer's own answer to a
     /// preflight, or the application's response with CORS headers added.
+    ///
+    /// ```
+    /// use std::convert::Infallible;
+    /// use http::{Request, Response};
+    /// use tower::{service_fn, Service};
+    /// use tower_cors::{Cors, Policy, ResponseFuture};
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let app = service_fn(|_: Request<()>| async { Ok::<_, Infallible>(Response::new(String::new())) });
+    /// let mut service = Cors::new(app, Policy::builder().allow_any_origin().build()?);
+    /// let future: ResponseFuture<_, _> = service.call(Request::get("/").header("origin", "https://a.example").body(())?);
+    /// let response = future.await?;
+    /// assert_eq!(response.headers()["access-control-allow-origin"], "*");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub struct ResponseFuture<F, B> {
         #[pin]
         state: State<F, B>,

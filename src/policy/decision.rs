@@ -11,6 +11,17 @@ use http::{Method, StatusCode};
 use super::{vary, Rules};
 
 /// The kind of a request, by the Fetch rules (`cors-rules.md` section 4).
+///
+/// ```
+/// use tower_cors::policy::{Policy, RequestKind};
+/// use http::Request;
+///
+/// let policy = Policy::builder().allow_any_origin().build()?;
+/// let no_origin = Request::get("/").body(())?;
+/// assert_eq!(policy.classify(&no_origin), RequestKind::NotCors);
+/// assert_eq!(RequestKind::Preflight.to_string(), "preflight");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RequestKind {
     /// No `Origin` header: not a CORS request.
@@ -43,6 +54,21 @@ impl fmt::Display for RequestKind {
 /// For a preflight the layer answers `403 Forbidden` itself; for other
 /// requests the application answers and no `Access-Control-Allow-*` header
 /// is added, so the browser hides the response from the page.
+///
+/// ```
+/// use tower_cors::policy::{Policy, Refusal};
+/// use http::{Method, Request};
+///
+/// let policy = Policy::builder().allow_origins(["https://a.example"]).build()?;
+/// let preflight = Request::options("/")
+///     .header("origin", "https://a.example")
+///     .header("access-control-request-method", "DELETE")
+///     .body(())?;
+/// let decision = policy.evaluate(&preflight);
+/// assert_eq!(decision.refusal(), Some(&Refusal::MethodNotAllowed(Method::DELETE)));
+/// assert_eq!(decision.refusal().unwrap().to_string(), "method \"DELETE\" not allowed");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Refusal {
@@ -81,6 +107,19 @@ impl Refusal {
 }
 
 /// How a request differs from anything a browser sends.
+///
+/// ```
+/// use tower_cors::policy::{Malformed, Policy, Refusal};
+/// use http::Request;
+///
+/// let policy = Policy::builder().allow_origins(["https://a.example"]).build()?;
+/// let request = Request::get("/").header("origin", "https://a.example/").body(())?;
+/// assert_eq!(
+///     policy.evaluate(&request).refusal(),
+///     Some(&Refusal::Malformed(Malformed::InvalidOrigin))
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Malformed {
@@ -109,6 +148,20 @@ pub enum Malformed {
 /// Small and cheap to move: the policy's precomputed values are shared (one
 /// `Arc`), and only what depends on the request is held here: the origin
 /// to allow, and the method or header names echoed back to a preflight.
+///
+/// ```
+/// use tower_cors::Policy;
+/// use http::{header, Request};
+///
+/// let policy = Policy::builder()
+///     .allow_origins(["https://a.example"])
+///     .expose_headers(["x-request-id"])
+///     .build()?;
+/// let request = Request::get("/").header("origin", "https://a.example").body(())?;
+/// let headers = policy.evaluate(&request).into_headers();
+/// assert_eq!(headers.get(&header::ACCESS_CONTROL_EXPOSE_HEADERS).unwrap(), "x-request-id");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub struct CorsHeaders {
     /// `None` when nothing but a constant `Vary` is sent, which is most
@@ -138,9 +191,21 @@ pub(crate) enum Grant {
 }
 
 /// The `Access-Control-Allow-Private-Network` header (not in `http`'s list).
+///
+/// ```
+/// use tower_cors::policy::ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK;
+///
+/// assert_eq!(ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK.as_str(), "access-control-allow-private-network");
+/// ```
 pub const ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK: HeaderName =
     HeaderName::from_static("access-control-allow-private-network");
 /// The `Access-Control-Request-Private-Network` header (not in `http`'s list).
+///
+/// ```
+/// use tower_cors::policy::ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK;
+///
+/// assert_eq!(ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK.as_str(), "access-control-request-private-network");
+/// ```
 pub const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: HeaderName =
     HeaderName::from_static("access-control-request-private-network");
 
@@ -148,6 +213,20 @@ pub const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: HeaderName =
 /// refusal it was (see [`Refusal::summary`]), so that a developer looking
 /// at the failed preflight in the browser's network panel sees why. It is
 /// not an `Access-Control-*` header and browsers ignore it.
+///
+/// ```
+/// use tower_cors::policy::{Policy, CORS_REFUSAL};
+/// use http::Request;
+///
+/// let policy = Policy::builder().allow_origins(["https://a.example"]).build()?;
+/// let preflight = Request::options("/")
+///     .header("origin", "https://evil.example")
+///     .header("access-control-request-method", "PUT")
+///     .body(())?;
+/// let decision = policy.evaluate(&preflight);
+/// assert_eq!(decision.headers().get(&CORS_REFUSAL).unwrap(), "origin not allowed");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const CORS_REFUSAL: HeaderName = HeaderName::from_static("cors-refusal");
 
 pub(crate) static TRUE: HeaderValue = HeaderValue::from_static("true");
@@ -353,6 +432,23 @@ impl fmt::Debug for CorsHeaders {
 }
 
 /// The policy's answer to one request: see [`Policy::evaluate`].
+///
+/// ```
+/// use tower_cors::policy::{Policy, RequestKind};
+/// use http::Request;
+///
+/// let policy = Policy::builder().allow_origins(["https://a.example"]).build()?;
+/// let request = Request::get("/").header("origin", "https://a.example").body(())?;
+/// let decision = policy.evaluate(&request);
+/// assert_eq!(decision.kind(), RequestKind::Simple);
+/// assert!(decision.is_allowed());
+/// assert_eq!(decision.refusal(), None);
+/// assert_eq!(decision.preflight_status(), None);
+/// assert_eq!(decision.to_string(), "simple request allowed");
+/// assert!(!decision.headers().is_empty());
+/// let _owned = decision.into_headers();
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 ///
 /// [`Policy::evaluate`]: crate::policy::Policy::evaluate
 #[derive(Debug, Clone, PartialEq, Eq)]

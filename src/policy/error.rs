@@ -61,6 +61,13 @@ impl fmt::Display for ConfigError {
 }
 
 /// One problem in a CORS configuration.
+///
+/// ```
+/// use tower_cors::policy::{ConfigProblem, Policy};
+///
+/// let err = Policy::builder().allow_origins(["null"]).build().unwrap_err();
+/// assert_eq!(err.problems(), [ConfigProblem::NullOrigin]);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigProblem {
@@ -192,6 +199,19 @@ pub enum ConfigProblem {
 /// Browsers serialize an origin as `scheme://host[:port]`: lowercase scheme
 /// and host, punycode for international names, no default port, no path,
 /// no trailing slash and no userinfo.
+///
+/// ```
+/// use tower_cors::policy::{ConfigProblem, OriginSyntaxError, Policy};
+///
+/// let err = Policy::builder().allow_origins(["https://a.example:443"]).build().unwrap_err();
+/// assert_eq!(
+///     err.problems(),
+///     [ConfigProblem::InvalidOrigin {
+///         origin: "https://a.example:443".into(),
+///         reason: OriginSyntaxError::DefaultPort,
+///     }]
+/// );
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum OriginSyntaxError {

@@ -136,6 +136,19 @@ pub(crate) fn precomputed(value: HeaderValue) -> HeaderValue {
 
 /// The parts of a request a CORS decision reads: implemented for
 /// [`http::Request`] and [`http::request::Parts`].
+///
+/// ```
+/// use tower_cors::policy::{Policy, RequestHead};
+/// use http::Request;
+///
+/// fn origin_of(request: &impl RequestHead) -> Option<&http::HeaderValue> {
+///     request.headers().get("origin")
+/// }
+/// let (parts, ()) = Request::get("/").header("origin", "https://a.example").body(())?.into_parts();
+/// assert_eq!(origin_of(&parts).unwrap(), "https://a.example");
+/// assert_eq!(RequestHead::method(&parts), http::Method::GET);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub trait RequestHead {
     /// The request method.
     fn method(&self) -> &Method;
