@@ -268,9 +268,29 @@ impl CorsHeaders {
             value.map(|v| (name, v))
         }
         let rules = self.rules.as_deref();
-        let (allow_origin, credentials, expose, preflight) = match &self.grant {
-            Grant::Nothing { .. } | Grant::RefusedPreflight(_) => (None, false, false, None),
-            Grant::Actual { allow_origin } => (Some(allow_origin), true, true, None),
+        let vary_preflight = rules.and_then(|r| r.vary_preflight.as_ref());
+        // What each kind of grant sends beyond the policy's fixed values:
+        // (allow origin, credentials?, expose?, preflight lists, vary, refusal).
+        let (allow_origin, credentials, expose, preflight, vary, refusal) = match &self.grant {
+            Grant::Nothing { vary_origin } => (
+                None,
+                false,
+                false,
+                None,
+                vary_origin.then_some(&ORIGIN),
+                None,
+            ),
+            Grant::RefusedPreflight(summary) => {
+                (None, false, false, None, vary_preflight, Some(*summary))
+            }
+            Grant::Actual { allow_origin } => (
+                Some(allow_origin),
+                true,
+                true,
+                None,
+                rules.and_then(|r| r.vary_actual.as_ref()),
+                None,
+            ),
             Grant::Preflight {
                 allow_origin,
                 methods,
@@ -281,15 +301,9 @@ impl CorsHeaders {
                 true,
                 false,
                 Some((methods, headers, *private_network)),
+                vary_preflight,
+                None,
             ),
-        };
-        let is_preflight = matches!(
-            self.grant,
-            Grant::Preflight { .. } | Grant::RefusedPreflight(_)
-        );
-        let refusal = match &self.grant {
-            Grant::RefusedPreflight(summary) => Some(*summary),
-            _ => None,
         };
         [
             with(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin),
@@ -324,14 +338,7 @@ impl CorsHeaders {
                 ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
                 preflight.and_then(|(_, _, pn)| pn.then_some(&TRUE)),
             ),
-            with(
-                header::VARY,
-                match &self.grant {
-                    Grant::Nothing { vary_origin } => vary_origin.then_some(&ORIGIN),
-                    _ if is_preflight => rules.and_then(|r| r.vary_preflight.as_ref()),
-                    _ => rules.and_then(|r| r.vary_actual.as_ref()),
-                },
-            ),
+            with(header::VARY, vary),
             with(CORS_REFUSAL, refusal),
         ]
     }
