@@ -206,10 +206,9 @@ fn check_host(host: &str) -> Result<HostKind, OriginSyntaxError> {
     if let Some(inner) = host.strip_prefix('[') {
         let inner = inner.strip_suffix(']').ok_or(E::InvalidHost)?;
         let addr: Ipv6Addr = inner.parse().map_err(|_| E::InvalidHost)?;
-        // Browsers send the shortest form (URL `#concept-ipv6-serializer`).
-        let mut shortest = StackString::<48>::new();
-        write!(shortest, "{addr}").map_err(|_| E::InvalidHost)?;
-        return if shortest.as_str() == inner {
+        let mut serialized = StackString::<48>::new();
+        write_ipv6(&mut serialized, &addr).map_err(|_| E::InvalidHost)?;
+        return if serialized.as_str() == inner {
             Ok(HostKind::Ipv6)
         } else {
             Err(E::InvalidHost)
@@ -227,7 +226,10 @@ fn check_host(host: &str) -> Result<HostKind, OriginSyntaxError> {
     // URL `#ends-in-a-number-checker`: such a host is parsed as IPv4 and
     // re-serialized, so only the canonical dotted quad can ever be sent.
     let last = host.rsplit('.').next().unwrap_or(host);
-    let numeric = last.bytes().all(|b| b.is_ascii_digit()) || last.starts_with("0x");
+    let numeric = last.bytes().all(|b| b.is_ascii_digit())
+        || last
+            .strip_prefix("0x")
+            .is_some_and(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()));
     if numeric {
         let addr: Ipv4Addr = host.parse().map_err(|_| E::InvalidHost)?;
         let mut canonical = StackString::<16>::new();
@@ -239,6 +241,40 @@ fn check_host(host: &str) -> Result<HostKind, OriginSyntaxError> {
         };
     }
     Ok(HostKind::Domain)
+}
+
+/// Writes an IPv6 address as browsers do (URL `#concept-ipv6-serializer`):
+/// eight lowercase hex pieces, the first longest run of two or more zero
+/// pieces written `::`. Unlike Rust's `Display`, an IPv4-mapped address is
+/// not written with a dotted quad (`::ffff:7f00:1`, not `::ffff:127.0.0.1`).
+fn write_ipv6(out: &mut impl fmt::Write, addr: &Ipv6Addr) -> fmt::Result {
+    let pieces = addr.segments();
+    let mut compress: Option<(usize, usize)> = None;
+    let mut i = 0;
+    while i < pieces.len() {
+        let run = pieces[i..].iter().take_while(|&&p| p == 0).count();
+        if run >= 2 && compress.map_or(true, |(_, longest)| run > longest) {
+            compress = Some((i, run));
+        }
+        i += run.max(1);
+    }
+    let mut i = 0;
+    while i < pieces.len() {
+        match compress {
+            Some((start, run)) if start == i => {
+                out.write_str(if i == 0 { "::" } else { ":" })?;
+                i += run;
+            }
+            _ => {
+                write!(out, "{:x}", pieces[i])?;
+                if i + 1 < pieces.len() {
+                    out.write_char(':')?;
+                }
+                i += 1;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A fixed-capacity string on the stack, so that checking an address's
@@ -602,6 +638,28 @@ mod tests {
         ];
         for (text, expected) in cases {
             assert_eq!(parse(text.as_bytes(), true), Err(*expected), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn ipv6_is_written_as_the_url_standard_does() {
+        let cases = [
+            ("::1", "::1"),
+            ("::", "::"),
+            ("1::", "1::"),
+            ("2001:db8::1", "2001:db8::1"),
+            ("2001:db8:0:1:0:0:0:1", "2001:db8:0:1::1"),
+            ("1:0:0:2:0:0:0:3", "1:0:0:2::3"),
+            ("1:0:0:2:0:0:3:4", "1::2:0:0:3:4"),
+            ("1:0:2:3:4:5:6:7", "1:0:2:3:4:5:6:7"),
+            ("::ffff:127.0.0.1", "::ffff:7f00:1"),
+            ("ABCD::EF", "abcd::ef"),
+        ];
+        for (input, expected) in cases {
+            let addr: Ipv6Addr = input.parse().expect("valid address");
+            let mut out = StackString::<48>::new();
+            write_ipv6(&mut out, &addr).expect("fits");
+            assert_eq!(out.as_str(), expected, "{input}");
         }
     }
 
