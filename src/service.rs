@@ -6,7 +6,7 @@ use http::{HeaderMap, Request, Response};
 use tower_service::Service;
 
 use crate::future::ResponseFuture;
-use crate::policy::{Classify, Policy};
+use crate::policy::{Classify, CorsHeaders, Policy};
 
 /// A service applying a CORS [`Policy`] in front of `S`; made by
 /// [`CorsLayer`](crate::CorsLayer).
@@ -137,8 +137,8 @@ where
                 let headers = decision.into_headers();
                 let mut response = Response::new(ResBody::default());
                 *response.status_mut() = status;
-                // One allocation of the right size, not a regrowth.
-                *response.headers_mut() = HeaderMap::with_capacity(headers.len());
+                // One allocation, never a regrowth.
+                *response.headers_mut() = HeaderMap::with_capacity(CorsHeaders::MAX_LEN);
                 headers.apply_to(response.headers_mut());
                 ResponseFuture::answered(response)
             }

@@ -414,7 +414,6 @@ impl PolicyBuilder {
                 methods,
                 headers,
                 expose_headers,
-                credentials,
                 allow_credentials: credentials.then(|| HeaderValue::from_static("true")),
                 max_age,
                 private_network: self.private_network,

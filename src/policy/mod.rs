@@ -100,7 +100,7 @@ pub(crate) struct Rules {
     methods: Methods,
     headers: AllowedHeaders,
     expose_headers: Option<HeaderValue>,
-    credentials: bool,
+    /// `Access-Control-Allow-Credentials: true`, when credentials are allowed.
     allow_credentials: Option<HeaderValue>,
     max_age: Option<HeaderValue>,
     /// `Access-Control-Allow-Methods` unless the requested method is echoed.
@@ -162,6 +162,12 @@ impl<B> RequestHead for http::Request<B> {
     }
     fn headers(&self) -> &HeaderMap {
         self.headers()
+    }
+}
+
+impl Rules {
+    fn credentials(&self) -> bool {
+        self.allow_credentials.is_some()
     }
 }
 

@@ -48,7 +48,7 @@ pub(crate) fn answer(
 
     // With credentials `*` is a method literally named `*`: echo instead.
     let methods =
-        (matches!(rules.methods, Methods::Any) && rules.credentials).then(|| method.clone());
+        (matches!(rules.methods, Methods::Any) && rules.credentials()).then(|| method.clone());
     let headers = if rules.headers.reflects() {
         reflect_requested(request)
     } else {
