@@ -2,11 +2,11 @@
 
 use std::task::{Context, Poll};
 
-use http::{HeaderMap, Request, Response};
+use http::{Request, Response};
 use tower_service::Service;
 
 use crate::future::ResponseFuture;
-use crate::policy::{Classify, CorsHeaders, Policy};
+use crate::policy::{Classify, Policy};
 
 /// A service applying a CORS [`Policy`] in front of `S`; made by
 /// [`CorsLayer`](crate::CorsLayer).
@@ -129,20 +129,20 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        let decision =
+        let verdict =
             self.policy
                 .decide(request.method(), request.headers(), Classify::PreflightOnly);
-        match decision.preflight_status() {
+        match verdict.preflight_status() {
             Some(status) => {
-                let headers = decision.into_headers();
                 let mut response = Response::new(ResBody::default());
                 *response.status_mut() = status;
-                // One allocation, never a regrowth.
-                *response.headers_mut() = HeaderMap::with_capacity(CorsHeaders::MAX_LEN);
-                headers.apply_to(response.headers_mut());
+                verdict.headers.apply_to(response.headers_mut());
                 ResponseFuture::answered(response)
             }
-            None => ResponseFuture::forwarded(self.inner.call(request), decision.into_headers()),
+            None => {
+                let headers = verdict.headers;
+                ResponseFuture::forwarded(self.inner.call(request), headers)
+            }
         }
     }
 }

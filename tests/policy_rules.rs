@@ -749,3 +749,97 @@ fn decisions_explain_themselves() {
         assert_eq!(policy.evaluate(&req).to_string(), text);
     }
 }
+
+/// `CorsHeaders::apply_to` writes into a response with no header by copying
+/// a ready-made map; into any other, header by header. Both must send the
+/// same headers, for every kind of answer and every kind of policy.
+#[test]
+fn apply_to_writes_the_same_headers_into_an_empty_map() {
+    let policies = [
+        ("standard", standard()),
+        (
+            "any origin, method and header",
+            Policy::builder()
+                .allow_any_origin()
+                .allow_methods(["*"])
+                .allow_headers(["*"])
+                .build()
+                .expect("valid policy"),
+        ),
+        (
+            "echoes method and headers",
+            Policy::builder()
+                .allow_origins([APP])
+                .allow_methods(["*"])
+                .allow_headers(["*"])
+                .allow_credentials(true)
+                .allow_private_network(true)
+                .build()
+                .expect("valid policy"),
+        ),
+        (
+            "bare",
+            Policy::builder()
+                .allow_origins([APP])
+                .build()
+                .expect("valid policy"),
+        ),
+    ];
+    let pna = [
+        ("origin", APP),
+        ("access-control-request-method", "PUT"),
+        ("access-control-request-private-network", "true"),
+    ];
+    let requests = [
+        request("GET", &[]),
+        get_from(APP),
+        get_from("https://a.example.org"),
+        get_from("https://evil.example"),
+        get_from("https://app.example.com/"),
+        preflight(APP, "PUT", Some("content-type,x-custom")),
+        preflight(APP, "PUT", Some("x-custom, x-other")),
+        preflight(APP, "PUT", None),
+        preflight(APP, "PURGE", None),
+        preflight("https://evil.example", "PUT", None),
+        preflight(APP, "PUT", Some("x a")),
+        request("OPTIONS", &pna),
+    ];
+    let sorted = |headers: &http::HeaderMap| {
+        let mut pairs: Vec<(String, Vec<u8>)> = headers
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.as_bytes().to_vec()))
+            .collect();
+        pairs.sort();
+        pairs
+    };
+    let mut compared = 0;
+    for (name, policy) in &policies {
+        for request in &requests {
+            let decision = policy.evaluate(request);
+            let mut empty = http::HeaderMap::new();
+            decision.headers().clone().apply_to(&mut empty);
+
+            let unrelated = HeaderName::from_static("x-app");
+            let mut one_by_one = http::HeaderMap::new();
+            one_by_one.insert(unrelated.clone(), HeaderValue::from_static("1"));
+            decision.headers().clone().apply_to(&mut one_by_one);
+            one_by_one.remove(&unrelated);
+
+            let expected: Vec<_> = decision
+                .headers()
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.as_bytes().to_vec()))
+                .collect();
+            let mut expected = expected;
+            expected.sort();
+            assert_eq!(sorted(&empty), sorted(&one_by_one), "{name}: {request:?}");
+            assert_eq!(sorted(&empty), expected, "{name}: {request:?}");
+            assert!(
+                empty.values().all(|v| !v.is_empty()),
+                "{name}: a placeholder was sent: {empty:?}"
+            );
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, policies.len() * requests.len());
+}

@@ -5,13 +5,12 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::HeaderValue;
-
+use super::answers::{self, AnswerSpec};
 use super::error::{ConfigError, ConfigProblem};
 use super::headers::{build_expose, AllowedHeaders};
 use super::method::Methods;
 use super::origin::{self, OriginPredicate, OriginSet, Origins};
-use super::{precomputed, Policy, Rules};
+use super::{Policy, Rules};
 
 /// Collects a CORS configuration; [`build`](PolicyBuilder::build) checks it
 /// and returns an immutable [`Policy`]. Start with [`Policy::builder`].
@@ -381,7 +380,7 @@ impl PolicyBuilder {
                 problems.push(ConfigProblem::MaxAgeTooLong { secs });
                 None
             } else {
-                Some(precomputed(HeaderValue::from(secs)))
+                Some(secs)
             }
         });
 
@@ -389,39 +388,29 @@ impl PolicyBuilder {
             return Err(ConfigError::new(problems));
         }
 
-        let by_origin = !matches!(origins, Origins::Any);
-        let reflects_method = matches!(methods, Methods::Any) && credentials;
-        let vary_preflight = [
-            (by_origin, "origin"),
-            (reflects_method, "access-control-request-method"),
-            (headers.reflects(), "access-control-request-headers"),
-        ]
-        .iter()
-        .filter(|(on, _)| *on)
-        .map(|(_, name)| *name)
-        .collect::<Vec<_>>()
-        .join(", ");
-
-        let allow_methods = match &methods {
-            Methods::Any if credentials => None,
-            Methods::Any => Some(HeaderValue::from_static("*")),
-            Methods::Listed { header, .. } => header.clone(),
+        let credentials_echo_method = matches!(methods, Methods::Any) && credentials;
+        let spec = AnswerSpec {
+            by_origin: !matches!(origins, Origins::Any),
+            credentials,
+            expose: expose_headers,
+            max_age,
+            allow_methods: match &methods {
+                // With credentials `*` is a method literally named `*`.
+                Methods::Any if credentials => None,
+                Methods::Any => Some(b"*"[..].into()),
+                Methods::Listed { .. } => methods.list_value(),
+            },
+            allow_headers: headers.list_value(),
+            echo_methods: credentials_echo_method,
+            echo_headers: headers.reflects(),
         };
         Ok(Policy {
             rules: Arc::new(Rules {
-                allow_methods,
                 origins,
                 methods,
                 headers,
-                expose_headers,
-                allow_credentials: credentials.then(|| HeaderValue::from_static("true")),
-                max_age,
                 private_network: self.private_network,
-                vary_actual: by_origin.then(|| HeaderValue::from_static("origin")),
-                vary_preflight: HeaderValue::from_str(&vary_preflight)
-                    .ok()
-                    .filter(|v| !v.is_empty())
-                    .map(precomputed),
+                answers: answers::answers(&spec),
             }),
         })
     }

@@ -3,12 +3,11 @@
 
 use std::fmt;
 
-use std::sync::Arc;
-
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, StatusCode};
 
-use super::{vary, Rules};
+use super::answers::{AnswerValues, SharedAnswers};
+use super::vary;
 
 /// The kind of a request, by the Fetch rules (`cors-rules.md` section 4).
 ///
@@ -97,11 +96,91 @@ impl Refusal {
     /// assert_eq!(Refusal::OriginNotAllowed.summary(), "origin not allowed");
     /// ```
     pub fn summary(&self) -> &'static str {
+        self.kind().text()
+    }
+
+    fn kind(&self) -> Summary {
         match self {
-            Refusal::OriginNotAllowed => "origin not allowed",
-            Refusal::MethodNotAllowed(_) => "method not allowed",
-            Refusal::HeaderNotAllowed(_) => "header not allowed",
-            Refusal::Malformed(_) => "malformed request",
+            Refusal::OriginNotAllowed => Summary::Origin,
+            Refusal::MethodNotAllowed(_) => Summary::Method,
+            Refusal::HeaderNotAllowed(_) => Summary::Header,
+            Refusal::Malformed(_) => Summary::Malformed,
+        }
+    }
+}
+
+/// The kinds of [`Refusal`], each with the text its [`CORS_REFUSAL`]
+/// header carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Summary {
+    Origin,
+    Method,
+    Header,
+    Malformed,
+}
+
+impl Summary {
+    pub(crate) const ALL: [Summary; 4] = [
+        Summary::Origin,
+        Summary::Method,
+        Summary::Header,
+        Summary::Malformed,
+    ];
+
+    fn text(self) -> &'static str {
+        self.value().to_str().unwrap_or_default()
+    }
+
+    pub(crate) fn value(self) -> &'static HeaderValue {
+        static VALUES: [HeaderValue; 4] = [
+            HeaderValue::from_static("origin not allowed"),
+            HeaderValue::from_static("method not allowed"),
+            HeaderValue::from_static("header not allowed"),
+            HeaderValue::from_static("malformed request"),
+        ];
+        &VALUES[self as usize]
+    }
+}
+
+/// Why a request is refused, borrowing what it names from the request: the
+/// layer only needs the [`Summary`], so the owned [`Refusal`] (which copies
+/// a header name) is made only when [`Policy::evaluate`] is asked.
+///
+/// [`Policy::evaluate`]: crate::policy::Policy::evaluate
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Denied<'r> {
+    Origin,
+    /// A method token.
+    Method(&'r [u8]),
+    /// A header-name token, in the case it was sent.
+    Header(&'r [u8]),
+    Malformed(Malformed),
+}
+
+impl Denied<'_> {
+    pub(crate) fn summary(self) -> Summary {
+        match self {
+            Denied::Origin => Summary::Origin,
+            Denied::Method(_) => Summary::Method,
+            Denied::Header(_) => Summary::Header,
+            Denied::Malformed(_) => Summary::Malformed,
+        }
+    }
+
+    pub(crate) fn to_refusal(self) -> Refusal {
+        // Both are tokens, so both parse (the name lowercased; short methods
+        // and standard names copy nothing); a failure would mean malformed.
+        match self {
+            Denied::Origin => Refusal::OriginNotAllowed,
+            Denied::Method(method) => Method::from_bytes(method).map_or(
+                Refusal::Malformed(Malformed::InvalidRequestMethod),
+                Refusal::MethodNotAllowed,
+            ),
+            Denied::Header(name) => HeaderName::from_bytes(name).map_or(
+                Refusal::Malformed(Malformed::InvalidRequestHeaders),
+                Refusal::HeaderNotAllowed,
+            ),
+            Denied::Malformed(malformed) => Refusal::Malformed(malformed),
         }
     }
 }
@@ -165,8 +244,8 @@ pub enum Malformed {
 #[derive(Clone)]
 pub struct CorsHeaders {
     /// `None` when nothing but a constant `Vary` is sent, which is most
-    /// requests: then not even the reference count is touched.
-    rules: Option<Arc<Rules>>,
+    /// requests.
+    answers: Option<SharedAnswers>,
     grant: Grant,
 }
 
@@ -187,7 +266,7 @@ pub(crate) enum Grant {
         private_network: bool,
     },
     /// A refused preflight, answered with this [`Refusal::summary`].
-    RefusedPreflight(&'static HeaderValue),
+    RefusedPreflight(Summary),
 }
 
 /// The `Access-Control-Allow-Private-Network` header (not in `http`'s list).
@@ -231,47 +310,32 @@ pub const CORS_REFUSAL: HeaderName = HeaderName::from_static("cors-refusal");
 
 pub(crate) static TRUE: HeaderValue = HeaderValue::from_static("true");
 static ORIGIN: HeaderValue = HeaderValue::from_static("origin");
-static SUMMARIES: [HeaderValue; 4] = [
-    HeaderValue::from_static("origin not allowed"),
-    HeaderValue::from_static("method not allowed"),
-    HeaderValue::from_static("header not allowed"),
-    HeaderValue::from_static("malformed request"),
-];
-
-impl Refusal {
-    /// The [`summary`](Self::summary) as a header value.
-    pub(crate) fn summary_value(&self) -> &'static HeaderValue {
-        &SUMMARIES[match self {
-            Refusal::OriginNotAllowed => 0,
-            Refusal::MethodNotAllowed(_) => 1,
-            Refusal::HeaderNotAllowed(_) => 2,
-            Refusal::Malformed(_) => 3,
-        }]
-    }
-}
+/// Stands for a value taken from the request in the ready-made maps of
+/// [`Answers`](super::answers::Answers); always replaced before sending
+/// (and an empty value would grant nothing if it were not).
+pub(crate) static PLACEHOLDER: HeaderValue = HeaderValue::from_static("");
 
 /// One header of an answer; `Vary` is merged, the others replace.
 type Entry<'a> = Option<(HeaderName, &'a HeaderValue)>;
 
-impl CorsHeaders {
-    pub(crate) fn new(rules: &Arc<Rules>, grant: Grant) -> Self {
-        let rules = match grant {
-            Grant::Nothing { .. } => None,
-            _ => Some(Arc::clone(rules)),
-        };
-        Self { rules, grant }
-    }
+/// The most headers an answer can have.
+const MAX_LEN: usize = 9;
 
-    /// Every header of the answer, in the order they are written.
-    fn entries(&self) -> [Entry<'_>; Self::MAX_LEN] {
-        fn with(name: HeaderName, value: Option<&HeaderValue>) -> Entry<'_> {
-            value.map(|v| (name, v))
-        }
-        let rules = self.rules.as_deref();
+/// Every header of the answer `grant` with the policy's `values`, in the
+/// order they are written: the one definition of what each answer holds.
+pub(crate) fn entries<'a>(
+    values: Option<&'a AnswerValues>,
+    grant: &'a Grant,
+) -> [Entry<'a>; MAX_LEN] {
+    fn with(name: HeaderName, value: Option<&HeaderValue>) -> Entry<'_> {
+        value.map(|v| (name, v))
+    }
+    {
+        let rules = values;
         let vary_preflight = rules.and_then(|r| r.vary_preflight.as_ref());
         // What each kind of grant sends beyond the policy's fixed values:
         // (allow origin, credentials?, expose?, preflight lists, vary, refusal).
-        let (allow_origin, credentials, expose, preflight, vary, refusal) = match &self.grant {
+        let (allow_origin, credentials, expose, preflight, vary, refusal) = match grant {
             Grant::Nothing { vary_origin } => (
                 None,
                 false,
@@ -280,9 +344,14 @@ impl CorsHeaders {
                 vary_origin.then_some(&ORIGIN),
                 None,
             ),
-            Grant::RefusedPreflight(summary) => {
-                (None, false, false, None, vary_preflight, Some(*summary))
-            }
+            Grant::RefusedPreflight(summary) => (
+                None,
+                false,
+                false,
+                None,
+                vary_preflight,
+                Some(summary.value()),
+            ),
             Grant::Actual { allow_origin } => (
                 Some(allow_origin),
                 true,
@@ -310,7 +379,7 @@ impl CorsHeaders {
             with(
                 header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
                 rules
-                    .and_then(|r| r.allow_credentials.as_ref())
+                    .and_then(|r| r.credentials.as_ref())
                     .filter(|_| credentials),
             ),
             with(
@@ -321,8 +390,9 @@ impl CorsHeaders {
             ),
             with(
                 header::ACCESS_CONTROL_ALLOW_HEADERS,
-                preflight
-                    .and_then(|(_, h, _)| h.as_ref().or(rules.and_then(|r| r.headers.header()))),
+                preflight.and_then(|(_, h, _)| {
+                    h.as_ref().or(rules.and_then(|r| r.allow_headers.as_ref()))
+                }),
             ),
             with(
                 header::ACCESS_CONTROL_MAX_AGE,
@@ -330,9 +400,7 @@ impl CorsHeaders {
             ),
             with(
                 header::ACCESS_CONTROL_EXPOSE_HEADERS,
-                rules
-                    .and_then(|r| r.expose_headers.as_ref())
-                    .filter(|_| expose),
+                rules.and_then(|r| r.expose.as_ref()).filter(|_| expose),
             ),
             with(
                 ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
@@ -341,6 +409,21 @@ impl CorsHeaders {
             with(header::VARY, vary),
             with(CORS_REFUSAL, refusal),
         ]
+    }
+}
+
+impl CorsHeaders {
+    pub(crate) fn new(answers: &SharedAnswers, grant: Grant) -> Self {
+        let answers = match grant {
+            Grant::Nothing { .. } => None,
+            _ => Some(answers.clone()),
+        };
+        Self { answers, grant }
+    }
+
+    /// Every header of the answer, in the order they are written.
+    fn entries(&self) -> [Entry<'_>; MAX_LEN] {
+        entries(self.answers.as_deref().map(|a| &a.values), &self.grant)
     }
 
     /// The headers as (name, value) pairs, `Access-Control-*` first, then
@@ -385,10 +468,6 @@ impl CorsHeaders {
         self.iter().next().is_none()
     }
 
-    /// The most headers an answer can have: sizing a fresh map with it
-    /// allocates once, without counting the entries first.
-    pub(crate) const MAX_LEN: usize = 9;
-
     /// Writes the headers into a response's header map.
     ///
     /// `Access-Control-*` headers replace any the application set (a browser
@@ -413,12 +492,92 @@ impl CorsHeaders {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn apply_to(self, headers: &mut HeaderMap) {
+        if headers.is_empty() {
+            if let Some(ready_made) = self.ready_made() {
+                *headers = ready_made.clone();
+                self.fill_placeholders(headers);
+                return;
+            }
+        }
         for (name, value) in self.entries().into_iter().flatten() {
             if name == header::VARY {
                 vary::merge(headers, value);
             } else {
                 headers.insert(name, value.clone());
             }
+        }
+    }
+
+    /// The policy's ready-made map for this answer, if it has one. Copying
+    /// it into an empty map costs less than inserting each header; what
+    /// comes from the request is then put in its placeholders.
+    fn ready_made(&self) -> Option<&HeaderMap> {
+        let answers = self.answers.as_deref()?;
+        match &self.grant {
+            Grant::Actual { .. } => Some(&answers.actual),
+            Grant::Preflight {
+                private_network: false,
+                ..
+            } => Some(&answers.preflight),
+            Grant::RefusedPreflight(summary) => Some(&answers.refused[*summary as usize]),
+            // Private Network Access is rare: inserted one by one.
+            Grant::Preflight { .. } | Grant::Nothing { .. } => None,
+        }
+    }
+
+    /// Puts the request's values into a copy of [`ready_made`](Self::ready_made):
+    /// the result holds the same headers [`apply_to`](Self::apply_to)
+    /// would insert one by one.
+    fn fill_placeholders(self, headers: &mut HeaderMap) {
+        let Some(answers) = self.answers.as_deref() else {
+            return;
+        };
+        match self.grant {
+            Grant::Actual { allow_origin } => {
+                fill(headers, header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
+            }
+            Grant::Preflight {
+                allow_origin,
+                methods,
+                headers: requested,
+                ..
+            } => {
+                fill(headers, header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);
+                let echoed = [
+                    (
+                        header::ACCESS_CONTROL_ALLOW_METHODS,
+                        methods,
+                        answers.echo_methods,
+                    ),
+                    (
+                        header::ACCESS_CONTROL_ALLOW_HEADERS,
+                        requested,
+                        answers.echo_headers,
+                    ),
+                ];
+                for (name, value, placeholder) in echoed {
+                    match value {
+                        Some(value) => fill(headers, name, value),
+                        None if placeholder => {
+                            headers.remove(name);
+                        }
+                        None => {}
+                    }
+                }
+            }
+            Grant::RefusedPreflight(_) | Grant::Nothing { .. } => {}
+        }
+    }
+}
+
+/// Puts `value` in place of a ready-made map's placeholder for `name`. The
+/// map is full to its capacity, so this replaces in place: an `insert`
+/// would first make room for an entry, allocating a larger table.
+fn fill(headers: &mut HeaderMap, name: HeaderName, value: HeaderValue) {
+    match headers.get_mut(&name) {
+        Some(slot) => *slot = value,
+        None => {
+            headers.insert(name, value);
         }
     }
 }
@@ -516,10 +675,38 @@ impl Decision {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn preflight_status(&self) -> Option<StatusCode> {
-        match (self.kind, &self.refusal) {
-            (RequestKind::Preflight, None) => Some(StatusCode::NO_CONTENT),
-            (RequestKind::Preflight, Some(_)) => Some(StatusCode::FORBIDDEN),
-            _ => None,
+        preflight_status(self.kind, self.refusal.is_some())
+    }
+}
+
+fn preflight_status(kind: RequestKind, refused: bool) -> Option<StatusCode> {
+    match (kind, refused) {
+        (RequestKind::Preflight, false) => Some(StatusCode::NO_CONTENT),
+        (RequestKind::Preflight, true) => Some(StatusCode::FORBIDDEN),
+        _ => None,
+    }
+}
+
+/// A [`Decision`] as the layer needs it, the reason for a refusal still
+/// borrowed from the request.
+#[derive(Debug)]
+pub(crate) struct Verdict<'r> {
+    pub(crate) kind: RequestKind,
+    pub(crate) denied: Option<Denied<'r>>,
+    pub(crate) headers: CorsHeaders,
+}
+
+impl Verdict<'_> {
+    /// See [`Decision::preflight_status`].
+    pub(crate) fn preflight_status(&self) -> Option<StatusCode> {
+        preflight_status(self.kind, self.denied.is_some())
+    }
+
+    pub(crate) fn into_decision(self) -> Decision {
+        Decision {
+            kind: self.kind,
+            refusal: self.denied.map(Denied::to_refusal),
+            headers: self.headers,
         }
     }
 }

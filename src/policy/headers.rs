@@ -5,18 +5,42 @@
 use bytes::{BufMut, BytesMut};
 use http::header::{HeaderMap, HeaderValue, ACCESS_CONTROL_REQUEST_HEADERS};
 
-use super::decision::{Malformed, Refusal};
+use super::decision::{Denied, Malformed};
 use super::error::ConfigProblem;
-use super::precomputed;
 
-/// RFC 9110 `tchar`: the bytes of a method or header-name token.
-fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
-}
+/// RFC 9110 `tchar`, the bytes of a method or header-name token, as a
+/// table: a token is checked with one load per byte.
+const TCHAR: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            );
+        b += 1;
+    }
+    table
+};
 
 /// An RFC 9110 token: a method or a header name.
 pub(crate) fn is_token(bytes: &[u8]) -> bool {
-    !bytes.is_empty() && bytes.iter().all(|&b| is_tchar(b))
+    !bytes.is_empty() && bytes.iter().all(|&b| TCHAR[usize::from(b)])
 }
 
 /// Request headers only the browser sets (`#forbidden-request-header`): a
@@ -122,9 +146,6 @@ pub(crate) struct AllowedHeaders {
     any: bool,
     /// Lowercase, sorted, deduplicated, for binary search.
     names: Vec<Box<[u8]>>,
-    /// The precomputed `Access-Control-Allow-Headers` for a list; `None` when
-    /// `any` (the requested names are reflected) or when nothing is listed.
-    header: Option<HeaderValue>,
 }
 
 impl AllowedHeaders {
@@ -144,16 +165,19 @@ impl AllowedHeaders {
         }
         names.sort();
         names.dedup();
-        let header = if any { None } else { join_names(&names) };
-        Self { any, names, header }
+        Self { any, names }
     }
 
     /// Whether a preflight may ask for `name` (any case).
     pub(crate) fn allows(&self, name: &[u8]) -> bool {
-        let listed = self
-            .names
-            .binary_search_by(|n| cmp_ignore_ascii_case(n, name))
-            .is_ok();
+        // Browsers send lowercase names: then a plain comparison will do.
+        let listed = if name.iter().any(u8::is_ascii_uppercase) {
+            self.names
+                .binary_search_by(|n| cmp_ignore_ascii_case(n, name))
+                .is_ok()
+        } else {
+            self.names.binary_search_by(|n| (**n).cmp(name)).is_ok()
+        };
         listed || (self.any && !name.eq_ignore_ascii_case(b"authorization"))
     }
 
@@ -162,8 +186,13 @@ impl AllowedHeaders {
         self.any
     }
 
-    pub(crate) fn header(&self) -> Option<&HeaderValue> {
-        self.header.as_ref()
+    /// The `Access-Control-Allow-Headers` value of a list; `None` when
+    /// `any` (the requested names are echoed) or when nothing is listed.
+    pub(crate) fn list_value(&self) -> Option<Box<[u8]>> {
+        match self.any || self.names.is_empty() {
+            true => None,
+            false => Some(self.names.join(&b","[..]).into()),
+        }
     }
 }
 
@@ -175,20 +204,12 @@ fn cmp_ignore_ascii_case(lower: &[u8], any_case: &[u8]) -> std::cmp::Ordering {
         .cmp(any_case.iter().map(u8::to_ascii_lowercase))
 }
 
-fn join_names(names: &[Box<[u8]>]) -> Option<HeaderValue> {
-    if names.is_empty() {
-        return None;
-    }
-    let joined = names.join(&b","[..]);
-    HeaderValue::from_bytes(&joined).ok().map(precomputed)
-}
-
-/// Builds the precomputed `Access-Control-Expose-Headers` value.
+/// Builds the `Access-Control-Expose-Headers` value.
 pub(crate) fn build_expose(
     configured: &[String],
     credentials: bool,
     problems: &mut Vec<ConfigProblem>,
-) -> Option<HeaderValue> {
+) -> Option<Box<[u8]>> {
     let mut names: Vec<Box<[u8]>> = Vec::new();
     let mut any = false;
     for name in configured {
@@ -212,9 +233,9 @@ pub(crate) fn build_expose(
     if any {
         // `*` covers everything for uncredentialed requests; listed names
         // add nothing to it.
-        return Some(HeaderValue::from_static("*"));
+        return Some(b"*"[..].into());
     }
-    join_names(&names)
+    (!names.is_empty()).then(|| names.join(&b","[..]).into())
 }
 
 /// Limits on `Access-Control-Request-Headers`, so that a hostile preflight
@@ -234,14 +255,14 @@ const MAX_EMPTY: usize = 16;
 /// reading it.
 pub(crate) fn for_each_requested<'a>(
     request: &'a HeaderMap,
-    mut each: impl FnMut(&'a [u8]) -> Result<(), Refusal>,
-) -> Result<(), Refusal> {
+    mut each: impl FnMut(&'a [u8]) -> Result<(), Denied<'a>>,
+) -> Result<(), Denied<'a>> {
     let lines = request.get_all(ACCESS_CONTROL_REQUEST_HEADERS);
     let mut total = 0usize;
     for (i, line) in lines.iter().enumerate() {
         total += line.len();
         if i >= MAX_LINES || total > MAX_BYTES {
-            return Err(Refusal::Malformed(Malformed::RequestHeadersTooLong));
+            return Err(Denied::Malformed(Malformed::RequestHeadersTooLong));
         }
     }
     let (mut names, mut empty) = (0usize, 0usize);
@@ -251,16 +272,16 @@ pub(crate) fn for_each_requested<'a>(
             if name.is_empty() {
                 empty += 1;
                 if empty > MAX_EMPTY {
-                    return Err(Refusal::Malformed(Malformed::RequestHeadersTooLong));
+                    return Err(Denied::Malformed(Malformed::RequestHeadersTooLong));
                 }
                 continue;
             }
             names += 1;
             if names > MAX_NAMES {
-                return Err(Refusal::Malformed(Malformed::RequestHeadersTooLong));
+                return Err(Denied::Malformed(Malformed::RequestHeadersTooLong));
             }
             if !is_token(name) {
-                return Err(Refusal::Malformed(Malformed::InvalidRequestHeaders));
+                return Err(Denied::Malformed(Malformed::InvalidRequestHeaders));
             }
             each(name)?;
         }
@@ -359,7 +380,7 @@ mod tests {
         assert!(headers.allows(b"X-CUSTOM"));
         assert!(!headers.allows(b"x-other"));
         assert_eq!(
-            headers.header().map(|h| h.as_bytes()),
+            headers.list_value().as_deref(),
             Some(&b"content-type,x-custom"[..])
         );
     }
@@ -384,14 +405,18 @@ mod tests {
         map
     }
 
-    fn names_of(values: &[&str]) -> Result<Vec<String>, Refusal> {
+    fn names_of(values: &[&str]) -> Result<Vec<String>, Denied<'static>> {
         let map = lines(values);
         let mut out = Vec::new();
-        for_each_requested(&map, |n| {
+        let result = for_each_requested(&map, |n| {
             out.push(String::from_utf8_lossy(n).into_owned());
             Ok(())
-        })?;
-        Ok(out)
+        });
+        match result {
+            Ok(()) => Ok(out),
+            Err(Denied::Malformed(malformed)) => Err(Denied::Malformed(malformed)),
+            Err(other) => panic!("only malformed lists are refused here: {other:?}"),
+        }
     }
 
     #[test]
@@ -417,7 +442,7 @@ mod tests {
 
     #[test]
     fn request_header_lists_that_cannot_be_names_are_malformed() {
-        let bad = Err(Refusal::Malformed(Malformed::InvalidRequestHeaders));
+        let bad = Err(Denied::Malformed(Malformed::InvalidRequestHeaders));
         assert_eq!(names_of(&["x a"]), bad);
         assert_eq!(names_of(&["x-a;x-b"]), bad);
         assert_eq!(names_of(&["x-a, (x-b)"]), bad);
@@ -425,7 +450,7 @@ mod tests {
 
     #[test]
     fn hostile_request_header_lists_are_cut_short() {
-        let too_long = Err(Refusal::Malformed(Malformed::RequestHeadersTooLong));
+        let too_long = Err(Denied::Malformed(Malformed::RequestHeadersTooLong));
         let commas = ",".repeat(64 * 1024);
         assert_eq!(names_of(&[&commas]), too_long);
         assert_eq!(names_of(&[&",".repeat(17)]), too_long);
@@ -468,9 +493,9 @@ mod tests {
                 ConfigProblem::ExposeAnyWithCredentials,
             ]
         );
-        assert_eq!(value, Some(HeaderValue::from_static("*")));
+        assert_eq!(value.as_deref(), Some(&b"*"[..]));
         let mut problems = Vec::new();
         let value = build_expose(&["x-b".into(), "X-A".into()], true, &mut problems);
-        assert_eq!(value, Some(HeaderValue::from_static("x-a,x-b")));
+        assert_eq!(value.as_deref(), Some(&b"x-a,x-b"[..]));
     }
 }

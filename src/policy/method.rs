@@ -6,11 +6,8 @@
 //! (`#concept-method-normalize`), so `fetch(url, {method: "patch"})` sends
 //! `patch`, which an allowed `PATCH` does not cover.
 
-use http::HeaderValue;
-
 use super::error::ConfigProblem;
 use super::headers::is_token;
-use super::precomputed;
 
 /// `GET`, `HEAD` and `POST` never need permission (`#cors-safelisted-method`).
 pub(crate) fn is_safelisted(method: &[u8]) -> bool {
@@ -39,11 +36,8 @@ pub(crate) enum Methods {
     /// credentials make `*` a literal.
     Any,
     /// These methods (plus the safelisted ones, which browsers never ask
-    /// about), and the precomputed `Access-Control-Allow-Methods` value.
-    Listed {
-        names: Vec<Box<[u8]>>,
-        header: Option<HeaderValue>,
-    },
+    /// about), in configured order.
+    Listed { names: Vec<Box<[u8]>> },
 }
 
 impl Methods {
@@ -73,15 +67,16 @@ impl Methods {
         if any {
             return Methods::Any;
         }
-        let joined = names
-            .iter()
-            .map(|n| String::from_utf8_lossy(n))
-            .collect::<Vec<_>>()
-            .join(",");
-        let header = (!joined.is_empty())
-            .then(|| HeaderValue::from_str(&joined).ok().map(precomputed))
-            .flatten();
-        Methods::Listed { names, header }
+        Methods::Listed { names }
+    }
+
+    /// The `Access-Control-Allow-Methods` value of a list: the methods in
+    /// configured order.
+    pub(crate) fn list_value(&self) -> Option<Box<[u8]>> {
+        match self {
+            Methods::Listed { names } if !names.is_empty() => Some(names.join(&b","[..]).into()),
+            _ => None,
+        }
     }
 
     /// Whether a preflight asking for `method` passes, as the browser will
@@ -151,15 +146,11 @@ mod tests {
     #[test]
     fn header_value_is_precomputed_in_configured_order_without_duplicates() {
         let (methods, _) = build(&["PUT", "DELETE", "PUT", "purge"]);
-        match methods {
-            Methods::Listed { header, .. } => {
-                assert_eq!(
-                    header.as_ref().map(|h| h.as_bytes()),
-                    Some(&b"PUT,DELETE,purge"[..])
-                );
-            }
-            Methods::Any => panic!("expected a list"),
-        }
+        assert_eq!(
+            methods.list_value().as_deref(),
+            Some(&b"PUT,DELETE,purge"[..])
+        );
+        assert_eq!(build(&["*"]).0.list_value(), None);
     }
 
     #[test]

@@ -41,6 +41,7 @@
 //! `headers` (safelist, allowed and exposed lists, request-header parsing),
 //! `classify`, `preflight`, `vary`, `decision` and `error`.
 
+mod answers;
 mod builder;
 mod classify;
 mod decision;
@@ -56,12 +57,13 @@ use std::sync::Arc;
 use http::header::{HeaderMap, HeaderValue, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
 use http::Method;
 
+use answers::SharedAnswers;
 pub use builder::PolicyBuilder;
-use decision::Grant;
 pub use decision::{
     CorsHeaders, Decision, Malformed, Refusal, RequestKind, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
     ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK, CORS_REFUSAL,
 };
+use decision::{Denied, Grant, Verdict};
 pub use error::{ConfigError, ConfigProblem, OriginSyntaxError};
 
 use headers::AllowedHeaders;
@@ -99,19 +101,9 @@ pub(crate) struct Rules {
     origins: Origins,
     methods: Methods,
     headers: AllowedHeaders,
-    expose_headers: Option<HeaderValue>,
-    /// `Access-Control-Allow-Credentials: true`, when credentials are allowed.
-    allow_credentials: Option<HeaderValue>,
-    max_age: Option<HeaderValue>,
-    /// `Access-Control-Allow-Methods` unless the requested method is echoed.
-    allow_methods: Option<HeaderValue>,
     private_network: bool,
-    /// `Vary` for every response but a preflight's: `origin`, unless the
-    /// answer is the constant `*`.
-    vary_actual: Option<HeaderValue>,
-    /// `Vary` for preflight answers: `origin`, plus the request headers that
-    /// are echoed back.
-    vary_preflight: Option<HeaderValue>,
+    /// What every answer carries whatever the request.
+    answers: SharedAnswers,
 }
 
 /// How much of a request's kind [`Policy::decide`] works out.
@@ -162,12 +154,6 @@ impl<B> RequestHead for http::Request<B> {
     }
     fn headers(&self) -> &HeaderMap {
         self.headers()
-    }
-}
-
-impl Rules {
-    fn credentials(&self) -> bool {
-        self.allow_credentials.is_some()
     }
 }
 
@@ -252,25 +238,26 @@ impl Policy {
     /// ```
     pub fn evaluate<R: RequestHead + ?Sized>(&self, request: &R) -> Decision {
         self.decide(request.method(), request.headers(), Classify::Fully)
+            .into_decision()
     }
 
     /// [`evaluate`](Self::evaluate), for the layer or for a user. The layer
     /// never reads whether a request was simple or actual (the answer is
     /// the same), so it skips reading every header to tell them apart.
-    pub(crate) fn decide(
+    pub(crate) fn decide<'r>(
         &self,
         method: &Method,
-        headers: &HeaderMap,
+        headers: &'r HeaderMap,
         classify: Classify,
-    ) -> Decision {
+    ) -> Verdict<'r> {
         let rules = &*self.rules;
         let mut origins = headers.get_all(ORIGIN).iter();
         let Some(origin) = origins.next() else {
-            return Decision {
+            return Verdict {
                 kind: RequestKind::NotCors,
-                refusal: None,
+                denied: None,
                 headers: CorsHeaders::new(
-                    &self.rules,
+                    &rules.answers,
                     Grant::Nothing {
                         vary_origin: self.varies_by_origin(),
                     },
@@ -278,8 +265,13 @@ impl Policy {
             };
         };
 
-        let preflight =
-            *method == Method::OPTIONS && headers.contains_key(ACCESS_CONTROL_REQUEST_METHOD);
+        // Looked up once, for `OPTIONS` only.
+        let request_method = match *method == Method::OPTIONS {
+            true => Some(headers.get_all(ACCESS_CONTROL_REQUEST_METHOD))
+                .filter(|lines| lines.iter().next().is_some()),
+            false => None,
+        };
+        let preflight = request_method.is_some();
         let kind = match classify {
             _ if preflight => RequestKind::Preflight,
             Classify::Fully => classify::cross_origin_kind(method, headers),
@@ -287,35 +279,29 @@ impl Policy {
         };
 
         let allow_origin = if origins.next().is_some() {
-            Err(Refusal::Malformed(Malformed::MultipleOrigins))
+            Err(Denied::Malformed(Malformed::MultipleOrigins))
         } else {
             rules.origins.check(origin)
         };
-        let grant = allow_origin.and_then(|allow_origin| {
-            if preflight {
-                preflight::answer(rules, allow_origin, headers)
-            } else {
-                Ok(Grant::Actual { allow_origin })
-            }
+        let grant = allow_origin.and_then(|allow_origin| match request_method {
+            Some(lines) => preflight::answer(rules, allow_origin, lines, headers),
+            None => Ok(Grant::Actual { allow_origin }),
         });
 
-        let (grant, refusal) = match grant {
+        let (grant, denied) = match grant {
             Ok(grant) => (grant, None),
-            Err(refusal) if preflight => (
-                Grant::RefusedPreflight(refusal.summary_value()),
-                Some(refusal),
-            ),
-            Err(refusal) => (
+            Err(denied) if preflight => (Grant::RefusedPreflight(denied.summary()), Some(denied)),
+            Err(denied) => (
                 Grant::Nothing {
                     vary_origin: self.varies_by_origin(),
                 },
-                Some(refusal),
+                Some(denied),
             ),
         };
-        Decision {
+        Verdict {
             kind,
-            refusal,
-            headers: CorsHeaders::new(&self.rules, grant),
+            denied,
+            headers: CorsHeaders::new(&rules.answers, grant),
         }
     }
 
@@ -331,6 +317,6 @@ impl Policy {
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
     pub fn varies_by_origin(&self) -> bool {
-        self.rules.vary_actual.is_some()
+        self.rules.answers.values.vary_actual.is_some()
     }
 }

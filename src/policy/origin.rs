@@ -16,9 +16,9 @@ use std::sync::Arc;
 
 use http::HeaderValue;
 
-use super::decision::{Malformed, Refusal};
+use super::answers;
+use super::decision::{Denied, Malformed};
 use super::error::{ConfigProblem, OriginSyntaxError};
-use super::precomputed;
 
 /// A user predicate deciding on origins the lists do not cover.
 pub(crate) type OriginPredicate = Arc<dyn Fn(&str) -> bool + Send + Sync>;
@@ -62,6 +62,87 @@ impl OriginParts<'_> {
 /// sends, for configuration messages; on the request path any error simply
 /// means "malformed". Never allocates.
 pub(crate) fn parse(text: &[u8], wildcard_ok: bool) -> Result<OriginParts<'_>, OriginSyntaxError> {
+    match parse_common(text) {
+        Some(parts) => Ok(parts),
+        None => parse_full(text, wildcard_ok),
+    }
+}
+
+/// The shape nearly every `Origin` has, read in one pass over its bytes:
+/// `scheme://name[:port]`, a lowercase DNS name whose last label is not a
+/// number. `None` means "not that shape": the full parser then decides,
+/// and names what is wrong. Wherever this accepts, the full parser gives
+/// the same parts (a test checks it on generated text).
+fn parse_common(text: &[u8]) -> Option<OriginParts<'_>> {
+    // One validation for the whole text; the parts are slices of it.
+    let text = std::str::from_utf8(text).ok()?;
+    let bytes = text.as_bytes();
+    let scheme_end = bytes.iter().position(|&b| b == b':')?;
+    let scheme = &bytes[..scheme_end];
+    let scheme_ok = scheme.first().is_some_and(u8::is_ascii_lowercase)
+        && scheme.iter().all(|&b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.')
+        });
+    if !scheme_ok {
+        return None;
+    }
+    let rest = bytes[scheme_end..].strip_prefix(b"://")?;
+    let rest_start = scheme_end + 3;
+
+    // Labels of `[a-z0-9_-]`, none empty, up to the end or a `:`.
+    let mut label_start = 0;
+    let mut host_end = rest.len();
+    for (i, &b) in rest.iter().enumerate() {
+        match b {
+            b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => {}
+            b'.' if i > label_start => label_start = i + 1,
+            b':' if i > label_start => {
+                host_end = i;
+                break;
+            }
+            _ => return None,
+        }
+    }
+    let host = &rest[..host_end];
+    let last = host.get(label_start..).filter(|label| !label.is_empty())?;
+    let numeric = last.iter().all(u8::is_ascii_digit)
+        || last
+            .strip_prefix(b"0x")
+            .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit));
+    if numeric {
+        return None;
+    }
+
+    let port = match rest.get(host_end + 1..) {
+        None => None,
+        Some(digits) => {
+            let canonical = (1..=5).contains(&digits.len())
+                && digits.iter().all(u8::is_ascii_digit)
+                && (digits == b"0" || digits[0] != b'0');
+            if !canonical {
+                return None;
+            }
+            let value = digits
+                .iter()
+                .fold(0u32, |n, &d| n * 10 + u32::from(d - b'0'));
+            let port = u16::try_from(value).ok()?;
+            if default_port(&text[..scheme_end]) == Some(port) {
+                return None;
+            }
+            Some(port)
+        }
+    };
+    Some(OriginParts {
+        scheme: text.get(..scheme_end)?,
+        host: text.get(rest_start..rest_start + host.len())?,
+        port,
+        wildcard: false,
+        host_kind: HostKind::Domain,
+    })
+}
+
+/// Every origin and pattern syntax, with a precise error.
+fn parse_full(text: &[u8], wildcard_ok: bool) -> Result<OriginParts<'_>, OriginSyntaxError> {
     use OriginSyntaxError as E;
 
     if text.is_empty() {
@@ -364,8 +445,8 @@ pub(crate) enum Origins {
 
 #[derive(Default)]
 pub(crate) struct OriginSet {
-    /// Each exact origin with its precomputed `Access-Control-Allow-Origin`
-    /// value, so an allowed request is answered without copying its origin.
+    /// Each exact origin with its `Access-Control-Allow-Origin` value,
+    /// interned (see `answers`) so that answering copies no reference count.
     exact: HashMap<Box<[u8]>, HeaderValue, BuildWordHash>,
     /// One label tree per (scheme, port): a handful at most in practice.
     patterns: Vec<PatternGroup>,
@@ -401,7 +482,8 @@ impl LabelNode {
         let mut node = self;
         let mut rest = host;
         loop {
-            let (left, label) = match rest.rfind('.') {
+            // A byte search: `rfind('.')` builds a char searcher per label.
+            let (left, label) = match rest.bytes().rposition(|b| b == b'.') {
                 Some(dot) => (Some(&rest[..dot]), &rest[dot + 1..]),
                 None => (None, rest),
             };
@@ -430,9 +512,8 @@ impl OriginSet {
     pub(crate) fn insert(&mut self, origin: &str, parts: &OriginParts<'_>) {
         if !parts.wildcard {
             // `parse` accepted it, so it is a valid header value.
-            if let Ok(value) = HeaderValue::from_str(origin) {
-                self.exact
-                    .insert(origin.as_bytes().into(), precomputed(value));
+            if let Some(value) = answers::value(origin.as_bytes()) {
+                self.exact.insert(origin.as_bytes().into(), value);
             }
             return;
         }
@@ -460,7 +541,7 @@ impl OriginSet {
     }
 
     /// The `Access-Control-Allow-Origin` value for `origin`, or why not.
-    fn check(&self, origin: &HeaderValue) -> Result<HeaderValue, Refusal> {
+    fn check(&self, origin: &HeaderValue) -> Result<HeaderValue, Denied<'static>> {
         let bytes = origin.as_bytes();
         if let Some(value) = self.exact.get(bytes) {
             return Ok(value.clone());
@@ -469,11 +550,11 @@ impl OriginSet {
             return if self.null {
                 Ok(origin.clone())
             } else {
-                Err(Refusal::OriginNotAllowed)
+                Err(Denied::Origin)
             };
         }
         let Ok(parts) = parse(bytes, false) else {
-            return Err(Refusal::Malformed(Malformed::InvalidOrigin));
+            return Err(Denied::Malformed(Malformed::InvalidOrigin));
         };
         let by_pattern = parts.host_kind == HostKind::Domain
             && self.patterns.iter().any(|group| {
@@ -490,7 +571,7 @@ impl OriginSet {
         if by_pattern || by_predicate() {
             Ok(origin.clone())
         } else {
-            Err(Refusal::OriginNotAllowed)
+            Err(Denied::Origin)
         }
     }
 }
@@ -498,13 +579,13 @@ impl OriginSet {
 impl Origins {
     /// Checks one `Origin` header value: the `Access-Control-Allow-Origin`
     /// value to answer with, or why the origin is refused.
-    pub(crate) fn check(&self, origin: &HeaderValue) -> Result<HeaderValue, Refusal> {
+    pub(crate) fn check(&self, origin: &HeaderValue) -> Result<HeaderValue, Denied<'static>> {
         let bytes = origin.as_bytes();
         match self {
             Origins::Any if bytes == b"null" || parse(bytes, false).is_ok() => {
                 Ok(HeaderValue::from_static("*"))
             }
-            Origins::Any => Err(Refusal::Malformed(Malformed::InvalidOrigin)),
+            Origins::Any => Err(Denied::Malformed(Malformed::InvalidOrigin)),
             Origins::Listed(set) => set.check(origin),
         }
     }
@@ -579,6 +660,59 @@ fn check_public_suffix(pattern: &str, _domain: &str, problems: &mut Vec<ConfigPr
 mod tests {
     use super::*;
     use OriginSyntaxError as E;
+
+    #[test]
+    fn the_common_shape_is_read_as_the_full_parser_reads_it() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, TestRunner};
+
+        for common in [
+            "https://example.com",
+            "http://localhost:3000",
+            "https://a_b.example.com:65535",
+            "chrome-extension://abcdefghijklmnop",
+            "http://example.com:0",
+        ] {
+            let fast = parse_common(common.as_bytes());
+            assert!(fast.is_some(), "{common}");
+            assert_eq!(fast.map(Ok), Some(parse_full(common.as_bytes(), false)));
+        }
+        for other in [
+            "https://EXAMPLE.com",
+            "https://example.com:443",
+            "https://example.com:08",
+            "https://example.com:65536",
+            "https://example.com.",
+            "https://.example.com",
+            "https://a..b",
+            "http://127.0.0.1",
+            "http://1.0x1f",
+            "http://[::1]",
+            "https://example.com/",
+            "https://*.example.com",
+        ] {
+            assert_eq!(parse_common(other.as_bytes()), None, "{other}");
+        }
+
+        // Generated text from the bytes that matter: where the fast path
+        // accepts, the full parser must accept with the same parts.
+        let mut runner = TestRunner::new(Config::with_cases(20_000));
+        let accepted = std::cell::Cell::new(0u32);
+        runner
+            .run(
+                &"(https?|ws|[a-e0-9xX:/+._*@\\[\\]-]{0,5})://[a-e0-9x._:-]{0,12}",
+                |text| {
+                    if let Some(fast) = parse_common(text.as_bytes()) {
+                        accepted.set(accepted.get() + 1);
+                        prop_assert_eq!(Ok(fast), parse_full(text.as_bytes(), false));
+                    }
+                    Ok(())
+                },
+            )
+            .unwrap();
+        // Not vacuous: a good share of the generated text takes the fast path.
+        assert!(accepted.get() > 1_000, "only {} accepted", accepted.get());
+    }
 
     #[test]
     fn browser_serializations_parse() {
@@ -682,7 +816,7 @@ mod tests {
         set
     }
 
-    fn check(set: &OriginSet, origin: &str) -> Result<HeaderValue, Refusal> {
+    fn check(set: &OriginSet, origin: &str) -> Result<HeaderValue, Denied<'static>> {
         let value = HeaderValue::from_str(origin).expect("valid header value");
         set.check(&value)
     }
@@ -707,7 +841,7 @@ mod tests {
             let expected = if allowed {
                 Ok(HeaderValue::from_str(origin).expect("valid"))
             } else {
-                Err(Refusal::OriginNotAllowed)
+                Err(Denied::Origin)
             };
             assert_eq!(check(&set, origin), expected, "{origin}");
         }
@@ -725,7 +859,7 @@ mod tests {
     #[test]
     fn malformed_request_origins_are_told_apart() {
         let set = set_of(&["https://example.com"]);
-        let malformed = Err(Refusal::Malformed(Malformed::InvalidOrigin));
+        let malformed = Err(Denied::Malformed(Malformed::InvalidOrigin));
         for bad in [
             "https://example.com/",
             "https://example.com:443",
@@ -734,7 +868,7 @@ mod tests {
         ] {
             assert_eq!(check(&set, bad), malformed, "{bad:?}");
         }
-        assert_eq!(check(&set, "null"), Err(Refusal::OriginNotAllowed));
+        assert_eq!(check(&set, "null"), Err(Denied::Origin));
     }
 
     #[test]

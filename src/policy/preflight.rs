@@ -2,54 +2,46 @@
 //! has been allowed: is the method allowed, is every requested header
 //! allowed, and which `Access-Control-Allow-*` values say so.
 
-use http::header::{HeaderMap, HeaderName, HeaderValue, ACCESS_CONTROL_REQUEST_METHOD};
-use http::Method;
+use http::header::{GetAll, HeaderMap, HeaderValue};
 
-use super::decision::{Grant, Malformed, Refusal, ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK};
+use super::decision::{Denied, Grant, Malformed, ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK};
 use super::headers::{for_each_requested, is_token, reflect_requested};
-use super::method::Methods;
 use super::Rules;
 
 /// What a preflight from an allowed origin (answered with `allow_origin`)
-/// is granted, or why it is refused.
-pub(crate) fn answer(
+/// is granted, or why it is refused. `request_method` holds the request's
+/// `Access-Control-Request-Method` lines (at least one).
+pub(crate) fn answer<'r>(
     rules: &Rules,
     allow_origin: HeaderValue,
-    request: &HeaderMap,
-) -> Result<Grant, Refusal> {
-    let mut lines = request.get_all(ACCESS_CONTROL_REQUEST_METHOD).iter();
+    request_method: GetAll<'r, HeaderValue>,
+    request: &'r HeaderMap,
+) -> Result<Grant, Denied<'r>> {
+    let mut lines = request_method.into_iter();
     let method = lines
         .next()
-        .ok_or(Refusal::Malformed(Malformed::InvalidRequestMethod))?;
+        .ok_or(Denied::Malformed(Malformed::InvalidRequestMethod))?;
     if lines.next().is_some() {
-        return Err(Refusal::Malformed(Malformed::MultipleRequestMethods));
+        return Err(Denied::Malformed(Malformed::MultipleRequestMethods));
     }
     if !is_token(method.as_bytes()) {
-        return Err(Refusal::Malformed(Malformed::InvalidRequestMethod));
+        return Err(Denied::Malformed(Malformed::InvalidRequestMethod));
     }
     if !rules.methods.allows(method.as_bytes()) {
-        // A token, so this parses; short methods are stored inline.
-        return Err(match Method::from_bytes(method.as_bytes()) {
-            Ok(method) => Refusal::MethodNotAllowed(method),
-            Err(_) => Refusal::Malformed(Malformed::InvalidRequestMethod),
-        });
+        return Err(Denied::Method(method.as_bytes()));
     }
 
     for_each_requested(request, |name| {
         if rules.headers.allows(name) {
-            return Ok(());
+            Ok(())
+        } else {
+            Err(Denied::Header(name))
         }
-        // A token, so this parses (lowercased; standard names copy nothing).
-        Err(match HeaderName::from_bytes(name) {
-            Ok(name) => Refusal::HeaderNotAllowed(name),
-            Err(_) => Refusal::Malformed(Malformed::InvalidRequestHeaders),
-        })
     })?;
 
-    // With credentials `*` is a method literally named `*`: echo instead.
-    let methods =
-        (matches!(rules.methods, Methods::Any) && rules.credentials()).then(|| method.clone());
-    let headers = if rules.headers.reflects() {
+    let answers = &rules.answers;
+    let methods = answers.echo_methods.then(|| method.clone());
+    let headers = if answers.echo_headers {
         reflect_requested(request)
     } else {
         None

@@ -7,35 +7,32 @@
 //! kept, and a name already listed is not listed twice, so two stacked
 //! layers produce one `origin`.
 
-use http::header::{HeaderMap, HeaderValue, VARY};
+use http::header::{Entry, HeaderMap, HeaderValue, VARY};
 
 /// Appends `value` (a comma-separated list of lowercase names) as a new
 /// `Vary` line, unless every name in it is already covered by the
 /// response's `Vary` (by name, in any case, or by `*`). A separate line is
 /// equivalent to a longer list (RFC 9110 `#field.lines`) and copies nothing.
 pub(crate) fn merge(headers: &mut HeaderMap, value: &HeaderValue) {
-    if !headers.contains_key(VARY) {
-        headers.insert(VARY, value.clone());
-        return;
-    }
-    let wanted = value
+    let mut present = match headers.entry(VARY) {
+        Entry::Vacant(vacant) => {
+            vacant.insert(value.clone());
+            return;
+        }
+        Entry::Occupied(present) => present,
+    };
+    let covered = value
         .as_bytes()
         .split(|&b| b == b',')
-        .map(<[u8]>::trim_ascii);
-    let mut all_present = true;
-    for name in wanted {
-        if !is_listed(headers, name) {
-            all_present = false;
-            break;
-        }
-    }
-    if !all_present {
-        headers.append(VARY, value.clone());
+        .map(<[u8]>::trim_ascii)
+        .all(|name| is_listed(present.iter(), name));
+    if !covered {
+        present.append(value.clone());
     }
 }
 
-fn is_listed(headers: &HeaderMap, name: &[u8]) -> bool {
-    headers.get_all(VARY).iter().any(|line| {
+fn is_listed<'a>(mut lines: impl Iterator<Item = &'a HeaderValue>, name: &[u8]) -> bool {
+    lines.any(|line| {
         line.as_bytes()
             .split(|&b| b == b',')
             .map(<[u8]>::trim_ascii)
