@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use bytes::Bytes;
 use http::header::{HeaderMap, HeaderValue};
 
-use super::decision::{entries, Grant, Summary, PLACEHOLDER};
+use super::decision::{entries, Grant, Summary, MAX_LEN, PLACEHOLDER};
 use super::precomputed;
 
 /// The most distinct answer sets kept for the life of the process.
@@ -96,6 +96,8 @@ pub(crate) struct Answers {
     pub(crate) values: AnswerValues,
     pub(crate) echo_methods: bool,
     pub(crate) echo_headers: bool,
+    /// Nothing granted, only `Vary: origin`.
+    pub(crate) vary_only: HeaderMap,
     /// An allowed simple or actual request.
     pub(crate) actual: HeaderMap,
     /// An allowed preflight (without Private Network Access).
@@ -124,13 +126,17 @@ impl Answers {
             vary_preflight: value(Some(vary_preflight.as_bytes()).filter(|v| !v.is_empty())),
         };
         let map = |grant: Grant| {
-            let mut map = HeaderMap::new();
-            for (name, value) in entries(Some(&values), &grant).into_iter().flatten() {
+            // Room for every header an answer can have: a copy keeps the
+            // size of the table, so headers added to it later (axum adds
+            // `Allow` to preflight answers) need no new table.
+            let mut map = HeaderMap::with_capacity(MAX_LEN);
+            for (name, value) in entries(&values, &grant).into_iter().flatten() {
                 map.append(name, value.clone());
             }
             map
         };
         let placeholder = || PLACEHOLDER.clone();
+        let vary_only = map(Grant::Nothing { vary_origin: true });
         let actual = map(Grant::Actual {
             allow_origin: placeholder(),
         });
@@ -145,6 +151,7 @@ impl Answers {
             values,
             echo_methods: spec.echo_methods,
             echo_headers: spec.echo_headers,
+            vary_only,
             actual,
             preflight,
             refused,
@@ -314,6 +321,7 @@ mod tests {
         let mut roomy = Interner::new(8, MAX_BYTES);
         let interned = roomy.answers(&spec(2));
         assert_eq!(values(&counted), values(&interned));
+        assert_eq!(counted.vary_only, interned.vary_only);
         assert_eq!(counted.actual, interned.actual);
         assert_eq!(counted.preflight, interned.preflight);
         assert_eq!(counted.refused, interned.refused);

@@ -243,9 +243,8 @@ pub enum Malformed {
 /// ```
 #[derive(Clone)]
 pub struct CorsHeaders {
-    /// `None` when nothing but a constant `Vary` is sent, which is most
-    /// requests.
-    answers: Option<SharedAnswers>,
+    /// The policy's values, copied without a reference count when interned.
+    answers: SharedAnswers,
     grant: Grant,
 }
 
@@ -319,111 +318,98 @@ pub(crate) static PLACEHOLDER: HeaderValue = HeaderValue::from_static("");
 type Entry<'a> = Option<(HeaderName, &'a HeaderValue)>;
 
 /// The most headers an answer can have.
-const MAX_LEN: usize = 9;
+pub(crate) const MAX_LEN: usize = 9;
 
 /// Every header of the answer `grant` with the policy's `values`, in the
 /// order they are written: the one definition of what each answer holds.
-pub(crate) fn entries<'a>(
-    values: Option<&'a AnswerValues>,
-    grant: &'a Grant,
-) -> [Entry<'a>; MAX_LEN] {
+pub(crate) fn entries<'a>(values: &'a AnswerValues, grant: &'a Grant) -> [Entry<'a>; MAX_LEN] {
     fn with(name: HeaderName, value: Option<&HeaderValue>) -> Entry<'_> {
         value.map(|v| (name, v))
     }
-    {
-        let rules = values;
-        let vary_preflight = rules.and_then(|r| r.vary_preflight.as_ref());
-        // What each kind of grant sends beyond the policy's fixed values:
-        // (allow origin, credentials?, expose?, preflight lists, vary, refusal).
-        let (allow_origin, credentials, expose, preflight, vary, refusal) = match grant {
-            Grant::Nothing { vary_origin } => (
-                None,
-                false,
-                false,
-                None,
-                vary_origin.then_some(&ORIGIN),
-                None,
-            ),
-            Grant::RefusedPreflight(summary) => (
-                None,
-                false,
-                false,
-                None,
-                vary_preflight,
-                Some(summary.value()),
-            ),
-            Grant::Actual { allow_origin } => (
-                Some(allow_origin),
-                true,
-                true,
-                None,
-                rules.and_then(|r| r.vary_actual.as_ref()),
-                None,
-            ),
-            Grant::Preflight {
-                allow_origin,
-                methods,
-                headers,
-                private_network,
-            } => (
-                Some(allow_origin),
-                true,
-                false,
-                Some((methods, headers, *private_network)),
-                vary_preflight,
-                None,
-            ),
-        };
-        [
-            with(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin),
-            with(
-                header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-                rules
-                    .and_then(|r| r.credentials.as_ref())
-                    .filter(|_| credentials),
-            ),
-            with(
-                header::ACCESS_CONTROL_ALLOW_METHODS,
-                preflight.and_then(|(m, _, _)| {
-                    m.as_ref().or(rules.and_then(|r| r.allow_methods.as_ref()))
-                }),
-            ),
-            with(
-                header::ACCESS_CONTROL_ALLOW_HEADERS,
-                preflight.and_then(|(_, h, _)| {
-                    h.as_ref().or(rules.and_then(|r| r.allow_headers.as_ref()))
-                }),
-            ),
-            with(
-                header::ACCESS_CONTROL_MAX_AGE,
-                preflight.and(rules.and_then(|r| r.max_age.as_ref())),
-            ),
-            with(
-                header::ACCESS_CONTROL_EXPOSE_HEADERS,
-                rules.and_then(|r| r.expose.as_ref()).filter(|_| expose),
-            ),
-            with(
-                ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
-                preflight.and_then(|(_, _, pn)| pn.then_some(&TRUE)),
-            ),
-            with(header::VARY, vary),
-            with(CORS_REFUSAL, refusal),
-        ]
-    }
+    let vary_preflight = values.vary_preflight.as_ref();
+    // What each kind of grant sends beyond the policy's fixed values:
+    // (allow origin, credentials?, expose?, preflight lists, vary, refusal).
+    let (allow_origin, credentials, expose, preflight, vary, refusal) = match grant {
+        Grant::Nothing { vary_origin } => (
+            None,
+            false,
+            false,
+            None,
+            vary_origin.then_some(&ORIGIN),
+            None,
+        ),
+        Grant::RefusedPreflight(summary) => (
+            None,
+            false,
+            false,
+            None,
+            vary_preflight,
+            Some(summary.value()),
+        ),
+        Grant::Actual { allow_origin } => (
+            Some(allow_origin),
+            true,
+            true,
+            None,
+            values.vary_actual.as_ref(),
+            None,
+        ),
+        Grant::Preflight {
+            allow_origin,
+            methods,
+            headers,
+            private_network,
+        } => (
+            Some(allow_origin),
+            true,
+            false,
+            Some((methods, headers, *private_network)),
+            vary_preflight,
+            None,
+        ),
+    };
+    [
+        with(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin),
+        with(
+            header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            values.credentials.as_ref().filter(|_| credentials),
+        ),
+        with(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            preflight.and_then(|(m, _, _)| m.as_ref().or(values.allow_methods.as_ref())),
+        ),
+        with(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            preflight.and_then(|(_, h, _)| h.as_ref().or(values.allow_headers.as_ref())),
+        ),
+        with(
+            header::ACCESS_CONTROL_MAX_AGE,
+            preflight.and(values.max_age.as_ref()),
+        ),
+        with(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            values.expose.as_ref().filter(|_| expose),
+        ),
+        with(
+            ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
+            preflight.and_then(|(_, _, pn)| pn.then_some(&TRUE)),
+        ),
+        with(header::VARY, vary),
+        with(CORS_REFUSAL, refusal),
+    ]
 }
 
 impl CorsHeaders {
     pub(crate) fn new(answers: &SharedAnswers, grant: Grant) -> Self {
-        let answers = match grant {
-            Grant::Nothing { .. } => None,
-            _ => Some(answers.clone()),
-        };
-        Self { answers, grant }
+        Self {
+            answers: answers.clone(),
+            grant,
+        }
     }
 
     /// Every header of the answer, in the order they are written.
     fn entries(&self) -> [Entry<'_>; MAX_LEN] {
-        entries(self.answers.as_deref().map(|a| &a.values), &self.grant)
+        entries(&self.answers.values, &self.grant)
     }
 
     /// The headers as (name, value) pairs, `Access-Control-*` first, then
@@ -512,7 +498,7 @@ impl CorsHeaders {
     /// it into an empty map costs less than inserting each header; what
     /// comes from the request is then put in its placeholders.
     fn ready_made(&self) -> Option<&HeaderMap> {
-        let answers = self.answers.as_deref()?;
+        let answers = &*self.answers;
         match &self.grant {
             Grant::Actual { .. } => Some(&answers.actual),
             Grant::Preflight {
@@ -520,8 +506,9 @@ impl CorsHeaders {
                 ..
             } => Some(&answers.preflight),
             Grant::RefusedPreflight(summary) => Some(&answers.refused[*summary as usize]),
+            Grant::Nothing { vary_origin: true } => Some(&answers.vary_only),
             // Private Network Access is rare: inserted one by one.
-            Grant::Preflight { .. } | Grant::Nothing { .. } => None,
+            Grant::Preflight { .. } | Grant::Nothing { vary_origin: false } => None,
         }
     }
 
@@ -529,9 +516,7 @@ impl CorsHeaders {
     /// the result holds the same headers [`apply_to`](Self::apply_to)
     /// would insert one by one.
     fn fill_placeholders(self, headers: &mut HeaderMap) {
-        let Some(answers) = self.answers.as_deref() else {
-            return;
-        };
+        let answers = &*self.answers;
         match self.grant {
             Grant::Actual { allow_origin } => {
                 fill(headers, header::ACCESS_CONTROL_ALLOW_ORIGIN, allow_origin);

@@ -267,23 +267,43 @@ pub(crate) fn for_each_requested<'a>(
     }
     let (mut names, mut empty) = (0usize, 0usize);
     for line in lines {
-        for element in line.as_bytes().split(|&b| b == b',') {
-            let name = element.trim_ascii();
+        // One pass: optional whitespace, a token, optional whitespace, then
+        // a comma or the end; anything else means the list is malformed.
+        let bytes = line.as_bytes();
+        let skip_space = |mut i: usize| {
+            while bytes.get(i).is_some_and(|&b| b == b' ' || b == b'\t') {
+                i += 1;
+            }
+            i
+        };
+        let mut i = 0;
+        loop {
+            let start = skip_space(i);
+            let mut end = start;
+            while bytes.get(end).is_some_and(|&b| TCHAR[usize::from(b)]) {
+                end += 1;
+            }
+            i = skip_space(end);
+            if bytes.get(i).is_some_and(|&b| b != b',') {
+                return Err(Denied::Malformed(Malformed::InvalidRequestHeaders));
+            }
+            let name = &bytes[start..end];
             if name.is_empty() {
                 empty += 1;
                 if empty > MAX_EMPTY {
                     return Err(Denied::Malformed(Malformed::RequestHeadersTooLong));
                 }
-                continue;
+            } else {
+                names += 1;
+                if names > MAX_NAMES {
+                    return Err(Denied::Malformed(Malformed::RequestHeadersTooLong));
+                }
+                each(name)?;
             }
-            names += 1;
-            if names > MAX_NAMES {
-                return Err(Denied::Malformed(Malformed::RequestHeadersTooLong));
+            if i >= bytes.len() {
+                break;
             }
-            if !is_token(name) {
-                return Err(Denied::Malformed(Malformed::InvalidRequestHeaders));
-            }
-            each(name)?;
+            i += 1;
         }
     }
     Ok(())

@@ -106,13 +106,19 @@ pub(crate) struct Rules {
     answers: SharedAnswers,
 }
 
-/// How much of a request's kind [`Policy::decide`] works out.
+/// How much [`Policy::decide`] works out beyond the headers to send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Classify {
-    /// Simple, actual, preflight or not CORS.
-    Fully,
-    /// Preflight or not CORS; every other request is reported as actual.
-    PreflightOnly,
+pub(crate) enum Detail {
+    /// For [`Policy::evaluate`]: the exact kind (simple, actual, preflight
+    /// or not CORS) and the exact reason for any refusal.
+    Full,
+    /// For the layer, which sends the same headers for simple and actual
+    /// requests, and names the reason for a refusal only in a refused
+    /// preflight's answer: every cross-origin request that is not a
+    /// preflight is reported as actual, and when the refusal of its origin
+    /// is certain, the reason given is [`Denied::Origin`] even for an
+    /// origin that a full parse would call malformed.
+    Layer,
 }
 
 /// Makes a precomputed value cheap to clone from the first request on.
@@ -237,18 +243,17 @@ impl Policy {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn evaluate<R: RequestHead + ?Sized>(&self, request: &R) -> Decision {
-        self.decide(request.method(), request.headers(), Classify::Fully)
+        self.decide(request.method(), request.headers(), Detail::Full)
             .into_decision()
     }
 
-    /// [`evaluate`](Self::evaluate), for the layer or for a user. The layer
-    /// never reads whether a request was simple or actual (the answer is
-    /// the same), so it skips reading every header to tell them apart.
+    /// [`evaluate`](Self::evaluate) for a user, or what the layer needs of it
+    /// (see [`Detail`]).
     pub(crate) fn decide<'r>(
         &self,
         method: &Method,
         headers: &'r HeaderMap,
-        classify: Classify,
+        detail: Detail,
     ) -> Verdict<'r> {
         let rules = &*self.rules;
         let mut origins = headers.get_all(ORIGIN).iter();
@@ -272,16 +277,17 @@ impl Policy {
             false => None,
         };
         let preflight = request_method.is_some();
-        let kind = match classify {
+        let kind = match detail {
             _ if preflight => RequestKind::Preflight,
-            Classify::Fully => classify::cross_origin_kind(method, headers),
-            Classify::PreflightOnly => RequestKind::Actual,
+            Detail::Full => classify::cross_origin_kind(method, headers),
+            Detail::Layer => RequestKind::Actual,
         };
 
         let allow_origin = if origins.next().is_some() {
             Err(Denied::Malformed(Malformed::MultipleOrigins))
         } else {
-            rules.origins.check(origin)
+            let reason_needed = preflight || detail == Detail::Full;
+            rules.origins.check(origin, reason_needed)
         };
         let grant = allow_origin.and_then(|allow_origin| match request_method {
             Some(lines) => preflight::answer(rules, allow_origin, lines, headers),

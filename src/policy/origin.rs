@@ -541,7 +541,14 @@ impl OriginSet {
     }
 
     /// The `Access-Control-Allow-Origin` value for `origin`, or why not.
-    fn check(&self, origin: &HeaderValue) -> Result<HeaderValue, Denied<'static>> {
+    /// Without `reason_needed`, an origin that only exact origins could
+    /// allow is refused as [`Denied::Origin`] without parsing it to tell a
+    /// malformed one apart: the answer is the same.
+    fn check(
+        &self,
+        origin: &HeaderValue,
+        reason_needed: bool,
+    ) -> Result<HeaderValue, Denied<'static>> {
         let bytes = origin.as_bytes();
         if let Some(value) = self.exact.get(bytes) {
             return Ok(value.clone());
@@ -552,6 +559,9 @@ impl OriginSet {
             } else {
                 Err(Denied::Origin)
             };
+        }
+        if !reason_needed && self.patterns.is_empty() && self.predicate.is_none() {
+            return Err(Denied::Origin);
         }
         let Ok(parts) = parse(bytes, false) else {
             return Err(Denied::Malformed(Malformed::InvalidOrigin));
@@ -578,15 +588,20 @@ impl OriginSet {
 
 impl Origins {
     /// Checks one `Origin` header value: the `Access-Control-Allow-Origin`
-    /// value to answer with, or why the origin is refused.
-    pub(crate) fn check(&self, origin: &HeaderValue) -> Result<HeaderValue, Denied<'static>> {
+    /// value to answer with, or why the origin is refused (see
+    /// [`OriginSet::check`] for `reason_needed`).
+    pub(crate) fn check(
+        &self,
+        origin: &HeaderValue,
+        reason_needed: bool,
+    ) -> Result<HeaderValue, Denied<'static>> {
         let bytes = origin.as_bytes();
         match self {
             Origins::Any if bytes == b"null" || parse(bytes, false).is_ok() => {
                 Ok(HeaderValue::from_static("*"))
             }
             Origins::Any => Err(Denied::Malformed(Malformed::InvalidOrigin)),
-            Origins::Listed(set) => set.check(origin),
+            Origins::Listed(set) => set.check(origin, reason_needed),
         }
     }
 }
@@ -818,7 +833,7 @@ mod tests {
 
     fn check(set: &OriginSet, origin: &str) -> Result<HeaderValue, Denied<'static>> {
         let value = HeaderValue::from_str(origin).expect("valid header value");
-        set.check(&value)
+        set.check(&value, true)
     }
 
     #[test]
@@ -869,6 +884,24 @@ mod tests {
             assert_eq!(check(&set, bad), malformed, "{bad:?}");
         }
         assert_eq!(check(&set, "null"), Err(Denied::Origin));
+    }
+
+    #[test]
+    fn without_a_reason_needed_exact_misses_skip_the_parse() {
+        let malformed = HeaderValue::from_static("https://example.com/");
+        let exact = set_of(&["https://example.com"]);
+        assert_eq!(exact.check(&malformed, false), Err(Denied::Origin));
+        // Still allowed or refused the same way: only the reason differs.
+        let allowed = HeaderValue::from_static("https://example.com");
+        assert_eq!(exact.check(&allowed, false), Ok(allowed.clone()));
+        // A pattern needs the parse to decide, so the reason comes with it.
+        let with_pattern = set_of(&["https://example.com", "https://*.example.org"]);
+        assert_eq!(
+            with_pattern.check(&malformed, false),
+            Err(Denied::Malformed(Malformed::InvalidOrigin))
+        );
+        let sub = HeaderValue::from_static("https://a.example.org");
+        assert_eq!(with_pattern.check(&sub, false), Ok(sub.clone()));
     }
 
     #[test]
