@@ -471,6 +471,10 @@ fn main() {
     let waker = Waker::from(Arc::new(NoopWaker));
     let requests = Requests::new();
     check_answers(&requests, &waker);
+    if let Some(spec) = std::env::var_os("CORS_BENCH_LOOP") {
+        run_loop(&spec.to_string_lossy(), &requests, &waker);
+        return;
+    }
 
     let mut c = Criterion::default().configure_from_args();
     baselines(&mut c, &requests, &waker);
@@ -479,6 +483,56 @@ fn main() {
     c.final_summary();
 
     print_table(started);
+}
+
+/// For counting instructions (`benches/instructions.sh`): runs one
+/// scenario `n` times through `tower-cors`, `tower-http` or no layer
+/// (`base`), with nothing else timed or printed. `spec` is
+/// `{which}/{origins}/{scenario}/{n}`, origins as in the benchmark ids.
+fn run_loop(spec: &str, requests: &Requests, waker: &Waker) {
+    let parts: Vec<&str> = spec.split('/').collect();
+    let [which, origins, scenario, n] = parts[..] else {
+        panic!("CORS_BENCH_LOOP is which/origins/scenario/n, not {spec:?}");
+    };
+    let origins = Origins::ALL
+        .into_iter()
+        .find(|o| o.name() == origins)
+        .unwrap_or_else(|| panic!("no origins {origins:?}"));
+    let scenario = Scenario::ALL
+        .into_iter()
+        .chain([Scenario::BrowserGetAllowed])
+        .find(|s| s.name() == scenario)
+        .unwrap_or_else(|| panic!("no scenario {scenario:?}"));
+    let n: u64 = n.parse().expect("n is a number");
+    match which {
+        "tower-cors" => {
+            let mut service = tower_cors_layer(origins).layer(App);
+            for _ in 0..n {
+                black_box(call(
+                    &mut service,
+                    requests.make(black_box(scenario)),
+                    waker,
+                ));
+            }
+        }
+        "tower-http" => {
+            let mut service = tower_http_layer(origins).layer(App);
+            for _ in 0..n {
+                black_box(call(
+                    &mut service,
+                    requests.make(black_box(scenario)),
+                    waker,
+                ));
+            }
+        }
+        "base" => {
+            let mut run = baseline(requests, scenario, waker);
+            for _ in 0..n {
+                run();
+            }
+        }
+        _ => panic!("which is tower-cors, tower-http or base, not {which:?}"),
+    }
 }
 
 /// Where criterion keeps its estimates (as criterion itself decides).

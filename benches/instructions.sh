@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Instructions per request that each CORS layer adds, counted by callgrind:
+# exact and repeatable whatever else the machine is doing, where times on a
+# shared VM move by 15% or more from run to run. Instructions are not time
+# (an allocation or an atomic costs more than its count says), so the
+# criterion benchmark stays the reference; this tells real changes from
+# noise.
+#
+#   benches/instructions.sh              # every scenario, 1 and 1000 origins and a pattern
+#   benches/instructions.sh 1-origin get-allowed preflight-allowed
+#
+# Needs valgrind. Each scenario runs N (default 20000) times through
+# tower-cors, tower-http and no layer; overhead = (layer - none) / N, so the
+# setup both runs share cancels out.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-20000}
+exe=$(cargo bench --bench cors --no-run --message-format=json 2>/dev/null |
+    sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -1)
+[ -x "$exe" ] || { echo "could not build the bench" >&2; exit 1; }
+
+count() {
+    CORS_BENCH_LOOP="$1/$2/$3/$N" valgrind --tool=callgrind --callgrind-out-file=/dev/null "$exe" 2>&1 |
+        sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+}
+
+if [ $# -ge 1 ]; then
+    origins_list=("$1"); shift
+else
+    origins_list=(1-origin 1000-origins pattern)
+fi
+scenarios=("$@")
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(get-without-origin get-allowed get-disallowed preflight-allowed preflight-disallowed preflight-hostile-64k)
+
+echo "| origins | scenario | tower-http instructions | tower-cors instructions | ratio |"
+echo "|---|---|---:|---:|---:|"
+for origins in "${origins_list[@]}"; do
+    for scenario in "${scenarios[@]}"; do
+        base=$(count base "$origins" "$scenario")
+        ours=$(count tower-cors "$origins" "$scenario")
+        theirs=$(count tower-http "$origins" "$scenario")
+        awk -v o="$origins" -v s="$scenario" -v b="$base" -v c="$ours" -v h="$theirs" -v n="$N" \
+            'BEGIN { printf "| %s | %s | %.0f | %.0f | %.3f |\n", o, s, (h-b)/n, (c-b)/n, (c-b)/(h-b) }'
+    done
+done
