@@ -5,8 +5,9 @@
 //! host, punycode for international names, IPv6 in brackets in its shortest
 //! form, no default port, no path and no trailing slash. Comparison is
 //! byte-exact, so configuration is validated against that syntax once, and a
-//! request is answered with a hash lookup (exact origins) or a walk of a
-//! label tree (wildcard patterns), never a scan of the configured list.
+//! request is answered with a hash lookup (exact origins) or, for wildcard
+//! patterns, a comparison of the host's end with each of a few domains or
+//! a walk of a label tree, never a scan of a long configured list.
 
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
@@ -457,7 +458,45 @@ pub(crate) struct OriginSet {
 struct PatternGroup {
     scheme: Box<str>,
     port: Option<u16>,
+    /// The domains under which any name matches (`example.com` for
+    /// `*.example.com`), while there are at most [`FEW_DOMAINS`]: comparing
+    /// the host's end with each costs less than hashing each label. `None`
+    /// once there are more.
+    few: Option<Vec<Box<str>>>,
+    /// The same domains as a tree, once there are more.
     tree: LabelNode,
+}
+
+/// Up to this many domains in a pattern group, the host is compared with
+/// each; past it, the label tree answers in time that does not grow.
+const FEW_DOMAINS: usize = 8;
+
+impl PatternGroup {
+    fn insert(&mut self, domain: &str) {
+        self.tree.insert(domain);
+        if let Some(few) = &mut self.few {
+            if !few.iter().any(|d| **d == *domain) {
+                few.push(domain.into());
+            }
+            if few.len() > FEW_DOMAINS {
+                self.few = None;
+            }
+        }
+    }
+
+    /// True when `host` is a name strictly under one of the domains.
+    fn matches(&self, host: &str) -> bool {
+        let Some(few) = &self.few else {
+            return self.tree.matches(host);
+        };
+        let host = host.as_bytes();
+        few.iter().any(|domain| {
+            let domain = domain.as_bytes();
+            host.len() > domain.len() + 1
+                && host.ends_with(domain)
+                && host[host.len() - domain.len() - 1] == b'.'
+        })
+    }
 }
 
 /// A tree of DNS labels read right to left: `*.api.example.com` is the path
@@ -527,13 +566,14 @@ impl OriginSet {
                 self.patterns.push(PatternGroup {
                     scheme: parts.scheme.into(),
                     port: parts.port,
+                    few: Some(Vec::new()),
                     tree: LabelNode::default(),
                 });
                 let last = self.patterns.len() - 1;
                 &mut self.patterns[last]
             }
         };
-        group.tree.insert(parts.host);
+        group.insert(parts.host);
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -570,7 +610,7 @@ impl OriginSet {
             && self.patterns.iter().any(|group| {
                 *group.scheme == *parts.scheme
                     && group.port == parts.port
-                    && group.tree.matches(parts.host)
+                    && group.matches(parts.host)
             });
         let by_predicate = || {
             // `parse` accepted only ASCII, so this is the same text.
@@ -834,6 +874,54 @@ mod tests {
     fn check(set: &OriginSet, origin: &str) -> Result<HeaderValue, Denied<'static>> {
         let value = HeaderValue::from_str(origin).expect("valid header value");
         set.check(&value, true)
+    }
+
+    #[test]
+    fn few_domains_and_the_label_tree_agree() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, TestRunner};
+
+        let domains = ["example.com", "a.example.com", "b.test", "com.example", "x"];
+        let mut few = PatternGroup {
+            scheme: "https".into(),
+            port: None,
+            few: Some(Vec::new()),
+            tree: LabelNode::default(),
+        };
+        for domain in domains {
+            few.insert(domain);
+        }
+        assert!(few.few.is_some());
+        let mut runner = TestRunner::new(Config::with_cases(20_000));
+        let matched = std::cell::Cell::new(0u32);
+        runner
+            .run(
+                &"(([a-c]|example|com|test|x)\\.){0,4}[a-c]?(example\\.com|b\\.test|com\\.example|x|com|test)",
+                |host| {
+                    let tree = few.tree.matches(&host);
+                    prop_assert_eq!(few.matches(&host), tree, "{}", host);
+                    matched.set(matched.get() + u32::from(tree));
+                    Ok(())
+                },
+            )
+            .unwrap();
+        assert!(matched.get() > 1_000, "only {} matched", matched.get());
+
+        // Past the bound every domain is still matched, by the tree.
+        let mut many = PatternGroup {
+            scheme: "https".into(),
+            port: None,
+            few: Some(Vec::new()),
+            tree: LabelNode::default(),
+        };
+        for i in 0..=FEW_DOMAINS + 2 {
+            many.insert(&format!("d{i}.example"));
+        }
+        assert!(many.few.is_none());
+        for i in 0..=FEW_DOMAINS + 2 {
+            assert!(many.matches(&format!("a.d{i}.example")), "d{i}");
+            assert!(!many.matches(&format!("d{i}.example")), "d{i}");
+        }
     }
 
     #[test]
