@@ -224,9 +224,12 @@ pub enum Malformed {
 
 /// The CORS headers to send.
 ///
-/// Small and cheap to move: the policy's precomputed values are shared (one
-/// `Arc`), and only what depends on the request is held here: the origin
-/// to allow, and the method or header names echoed back to a preflight.
+/// The policy's precomputed values are shared, interned for the life of the
+/// process (see [`PolicyBuilder::build`]), and only what depends on the
+/// request is held here: the origin to allow, and the method or header
+/// names echoed back to a preflight.
+///
+/// [`PolicyBuilder::build`]: crate::policy::PolicyBuilder::build
 ///
 /// ```
 /// use tower_cors::Policy;

@@ -472,6 +472,15 @@ struct PatternGroup {
 const FEW_DOMAINS: usize = 8;
 
 impl PatternGroup {
+    fn new(scheme: &str, port: Option<u16>) -> PatternGroup {
+        PatternGroup {
+            scheme: scheme.into(),
+            port,
+            few: Some(Vec::new()),
+            tree: LabelNode::default(),
+        }
+    }
+
     fn insert(&mut self, domain: &str) {
         self.tree.insert(domain);
         if let Some(few) = &mut self.few {
@@ -563,12 +572,8 @@ impl OriginSet {
         {
             Some(i) => &mut self.patterns[i],
             None => {
-                self.patterns.push(PatternGroup {
-                    scheme: parts.scheme.into(),
-                    port: parts.port,
-                    few: Some(Vec::new()),
-                    tree: LabelNode::default(),
-                });
+                self.patterns
+                    .push(PatternGroup::new(parts.scheme, parts.port));
                 let last = self.patterns.len() - 1;
                 &mut self.patterns[last]
             }
@@ -882,12 +887,7 @@ mod tests {
         use proptest::test_runner::{Config, TestRunner};
 
         let domains = ["example.com", "a.example.com", "b.test", "com.example", "x"];
-        let mut few = PatternGroup {
-            scheme: "https".into(),
-            port: None,
-            few: Some(Vec::new()),
-            tree: LabelNode::default(),
-        };
+        let mut few = PatternGroup::new("https", None);
         for domain in domains {
             few.insert(domain);
         }
@@ -908,12 +908,7 @@ mod tests {
         assert!(matched.get() > 1_000, "only {} matched", matched.get());
 
         // Past the bound every domain is still matched, by the tree.
-        let mut many = PatternGroup {
-            scheme: "https".into(),
-            port: None,
-            few: Some(Vec::new()),
-            tree: LabelNode::default(),
-        };
+        let mut many = PatternGroup::new("https", None);
         for i in 0..=FEW_DOMAINS + 2 {
             many.insert(&format!("d{i}.example"));
         }
