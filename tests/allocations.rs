@@ -7,15 +7,17 @@
 //! in a real server. The counter is global, so every measurement holds
 //! `SERIAL` and the harness thread stays idle meanwhile.
 
+mod common;
+
 use std::alloc::System;
 use std::convert::Infallible;
 use std::future::{ready, Future, Ready};
 use std::pin::pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
-use std::time::Duration;
 
 use bytes::Bytes;
+use common::policies::{self, ALLOWED};
 use http::{HeaderValue, Request, Response, StatusCode};
 use http_body_util::Empty;
 use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
@@ -121,14 +123,11 @@ fn wire(text: &str) -> HeaderValue {
     HeaderValue::from_maybe_shared(buffer.slice(..)).expect("valid header value")
 }
 
+/// [`policies::credentialed`] with [`ALLOWED`] alone and `GET POST PUT`.
 fn policy() -> Policy {
-    Policy::builder()
-        .allow_origins(["https://app.example.com"])
+    policies::credentialed()
+        .allow_origins([ALLOWED])
         .allow_methods(["GET", "POST", "PUT"])
-        .allow_headers(["content-type", "x-custom"])
-        .expose_headers(["x-request-id"])
-        .allow_credentials(true)
-        .max_age(Duration::from_secs(600))
         .build()
         .expect("valid policy")
 }
@@ -155,7 +154,6 @@ fn request(method: &str, headers: &[(&str, Value)]) -> Request<Body> {
     builder.body(Body::new()).expect("valid request")
 }
 
-const ALLOWED: &str = "https://app.example.com";
 const DISALLOWED: &str = "https://evil.example";
 
 struct Case {

@@ -7,6 +7,8 @@
 //! bytes arrive as sent), and against the reference model.
 
 mod model;
+#[path = "common/model_policies.rs"]
+mod model_policies;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -16,29 +18,11 @@ use tower_cors::{ConfigProblem, Cors, Policy};
 
 use model::harness::{call_now, raw_request, send_once, serve, MockApp, RawResponse, APP_BODY};
 use model::{ModelPolicy, ModelRequest};
-
-const APP: &str = "https://app.example.com";
+use model_policies::{credentialed, APP};
 
 // ---------------------------------------------------------------------------
-// Policies under attack
+// Policies under attack (and `credentialed`, shared with `load.rs`)
 // ---------------------------------------------------------------------------
-
-/// A careful credentialed policy: exact origins, a pattern, loopback http.
-fn credentialed() -> ModelPolicy {
-    ModelPolicy {
-        origins: vec![
-            APP.into(),
-            "https://*.example.org".into(),
-            "http://localhost:3000".into(),
-        ],
-        methods: vec!["PUT".into(), "PATCH".into()],
-        headers: vec!["content-type".into(), "x-custom".into()],
-        expose: vec!["x-request-id".into()],
-        credentials: true,
-        max_age: Some(600),
-        ..ModelPolicy::default()
-    }
-}
 
 /// A public API: any origin, method and header, no credentials.
 fn public_api() -> ModelPolicy {

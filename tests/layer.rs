@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use common::policies::{self, ALLOWED};
 use common::{App, APP_BODY};
 use http::header::{
     ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS,
@@ -20,21 +21,8 @@ use tower::{service_fn, Layer, Service, ServiceExt};
 use tower_cors::policy::{Malformed, CORS_REFUSAL};
 use tower_cors::{Cors, CorsLayer, Policy, Refusal};
 
-const ALLOWED: &str = "https://app.example.com";
-
-/// The policy most tests use: listed origins with credentials, so every
-/// answer varies by origin.
-fn listed_policy() -> Policy {
-    Policy::builder()
-        .allow_origins([ALLOWED, "https://*.example.org"])
-        .allow_methods(["GET", "POST", "PUT", "DELETE", "PATCH"])
-        .allow_headers(["content-type", "x-custom"])
-        .expose_headers(["x-request-id"])
-        .allow_credentials(true)
-        .max_age(Duration::from_secs(600))
-        .build()
-        .expect("valid policy")
-}
+// Most tests use `policies::standard()`: listed origins with credentials,
+// so every answer varies by origin.
 
 /// Builds a request with the given method and header lines, in order
 /// (repeated names give repeated lines).
@@ -128,7 +116,7 @@ fn vary_tokens(headers: &HeaderMap) -> Vec<String> {
 #[tokio::test]
 async fn allowed_preflight_is_answered_with_204_without_the_app() {
     let (app, recorder) = App::new();
-    let service = Cors::new(app, listed_policy());
+    let service = Cors::new(app, policies::standard());
 
     let response = send(
         service,
@@ -157,7 +145,7 @@ async fn allowed_preflight_is_answered_with_204_without_the_app() {
 async fn allowed_preflight_from_a_wildcard_origin_echoes_that_origin() {
     let (app, recorder) = App::new();
     let response = send(
-        Cors::new(app, listed_policy()),
+        Cors::new(app, policies::standard()),
         preflight("https://api.eu.example.org", "DELETE", None),
     )
     .await;
@@ -182,15 +170,6 @@ fn method(name: &str) -> Method {
     Method::from_bytes(name.as_bytes()).expect("valid method")
 }
 
-fn any_header_policy() -> Policy {
-    Policy::builder()
-        .allow_origins([ALLOWED])
-        .allow_methods(["PUT"])
-        .allow_any_header()
-        .build()
-        .expect("valid policy")
-}
-
 fn refused_cases() -> Vec<RefusedCase> {
     let acrm = "access-control-request-method";
     let acrh = "access-control-request-headers";
@@ -205,14 +184,14 @@ fn refused_cases() -> Vec<RefusedCase> {
     vec![
         case(
             "origin not listed",
-            listed_policy,
+            policies::standard,
             &[("origin", "https://evil.example"), (acrm, "PUT")],
             Refusal::OriginNotAllowed,
             "origin",
         ),
         case(
             "listed origin as a prefix of another host",
-            listed_policy,
+            policies::standard,
             &[
                 ("origin", "https://app.example.com.evil.net"),
                 (acrm, "PUT"),
@@ -222,35 +201,35 @@ fn refused_cases() -> Vec<RefusedCase> {
         ),
         case(
             "wildcard pattern does not cover its own domain",
-            listed_policy,
+            policies::standard,
             &[("origin", "https://example.org"), (acrm, "PUT")],
             Refusal::OriginNotAllowed,
             "origin",
         ),
         case(
             "null origin not opted in",
-            listed_policy,
+            policies::standard,
             &[("origin", "null"), (acrm, "PUT")],
             Refusal::OriginNotAllowed,
             "origin",
         ),
         case(
             "method not listed",
-            listed_policy,
+            policies::standard,
             &[("origin", ALLOWED), (acrm, "PURGE")],
             Refusal::MethodNotAllowed(method("PURGE")),
             "origin",
         ),
         case(
             "lowercase patch is not PATCH",
-            listed_policy,
+            policies::standard,
             &[("origin", ALLOWED), (acrm, "patch")],
             Refusal::MethodNotAllowed(method("patch")),
             "origin",
         ),
         case(
             "header not listed",
-            listed_policy,
+            policies::standard,
             &[
                 ("origin", ALLOWED),
                 (acrm, "PUT"),
@@ -261,14 +240,14 @@ fn refused_cases() -> Vec<RefusedCase> {
         ),
         case(
             "header not listed, named in odd case",
-            listed_policy,
+            policies::standard,
             &[("origin", ALLOWED), (acrm, "PUT"), (acrh, "X-Foo")],
             Refusal::HeaderNotAllowed(HeaderName::from_static("x-foo")),
             "origin",
         ),
         case(
             "authorization is never covered by any-header",
-            any_header_policy,
+            policies::any_header,
             &[
                 ("origin", ALLOWED),
                 (acrm, "PUT"),
@@ -279,42 +258,42 @@ fn refused_cases() -> Vec<RefusedCase> {
         ),
         case(
             "origin with a trailing slash",
-            listed_policy,
+            policies::standard,
             &[("origin", "https://app.example.com/"), (acrm, "PUT")],
             Refusal::Malformed(Malformed::InvalidOrigin),
             "origin",
         ),
         case(
             "origin with a default port",
-            listed_policy,
+            policies::standard,
             &[("origin", "https://app.example.com:443"), (acrm, "PUT")],
             Refusal::Malformed(Malformed::InvalidOrigin),
             "origin",
         ),
         case(
             "two Origin headers, both allowed",
-            listed_policy,
+            policies::standard,
             &[("origin", ALLOWED), ("origin", ALLOWED), (acrm, "PUT")],
             Refusal::Malformed(Malformed::MultipleOrigins),
             "origin",
         ),
         case(
             "two Access-Control-Request-Method headers",
-            listed_policy,
+            policies::standard,
             &[("origin", ALLOWED), (acrm, "PUT"), (acrm, "PUT")],
             Refusal::Malformed(Malformed::MultipleRequestMethods),
             "origin",
         ),
         case(
             "request method that is not a token",
-            listed_policy,
+            policies::standard,
             &[("origin", ALLOWED), (acrm, "PU T")],
             Refusal::Malformed(Malformed::InvalidRequestMethod),
             "origin",
         ),
         case(
             "request headers that are not a list of names",
-            listed_policy,
+            policies::standard,
             &[
                 ("origin", ALLOWED),
                 (acrm, "PUT"),
@@ -325,7 +304,7 @@ fn refused_cases() -> Vec<RefusedCase> {
         ),
         case(
             "64 KiB of commas in Access-Control-Request-Headers",
-            listed_policy,
+            policies::standard,
             &[("origin", ALLOWED), (acrm, "PUT"), (acrh, &commas)],
             Refusal::Malformed(Malformed::RequestHeadersTooLong),
             "origin",
@@ -383,7 +362,7 @@ async fn refused_preflight_is_403_with_no_cors_header_and_says_why() {
 async fn refusal_summaries_name_the_kind_of_refusal() {
     // The `cors-refusal` values a developer sees in the network panel.
     let (app, _) = App::new();
-    let service = Cors::new(app, listed_policy());
+    let service = Cors::new(app, policies::standard());
     let cases = [
         (
             preflight("https://evil.example", "PUT", None),
@@ -421,7 +400,7 @@ async fn options_without_request_method_reaches_the_app_and_is_decorated() {
     let (app, recorder) = App::new();
     let req = request("OPTIONS", "/items/1", &[("origin", ALLOWED)]);
 
-    let response = send(Cors::new(app.clone(), listed_policy()), req).await;
+    let response = send(Cors::new(app.clone(), policies::standard()), req).await;
 
     assert_eq!(
         snapshot(&response),
@@ -450,7 +429,7 @@ async fn options_without_origin_reaches_the_app_untouched_but_for_vary() {
         &[("access-control-request-method", "PUT")],
     );
 
-    let response = send(Cors::new(app.clone(), listed_policy()), req).await;
+    let response = send(Cors::new(app.clone(), policies::standard()), req).await;
 
     assert_eq!(
         snapshot(&response),
@@ -474,7 +453,7 @@ async fn lowercase_options_is_not_a_preflight() {
         ],
     );
 
-    let response = send(Cors::new(app, listed_policy()), req).await;
+    let response = send(Cors::new(app, policies::standard()), req).await;
 
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.body(), APP_BODY);
@@ -509,7 +488,7 @@ async fn allowed_simple_and_actual_requests_reach_the_app_once_and_get_headers()
         let sent_headers = req.headers().clone();
         let origin = req.headers()["origin"].to_str().unwrap().to_owned();
 
-        let response = send(Cors::new(app.clone(), listed_policy()), req).await;
+        let response = send(Cors::new(app.clone(), policies::standard()), req).await;
 
         assert_eq!(
             snapshot(&response),
@@ -550,7 +529,7 @@ async fn disallowed_malformed_or_missing_origin_gets_the_app_response_plus_vary_
     for (method, headers) in cases {
         let (app, recorder) = App::new();
         let response = send(
-            Cors::new(app.clone(), listed_policy()),
+            Cors::new(app.clone(), policies::standard()),
             request(method, "/", headers),
         )
         .await;
@@ -573,7 +552,7 @@ async fn application_allow_origin_is_replaced_never_doubled() {
         .with_header(ACCESS_CONTROL_EXPOSE_HEADERS, "x-app-secret");
 
     let response = send(
-        Cors::new(app, listed_policy()),
+        Cors::new(app, policies::standard()),
         request("GET", "/", &[("origin", ALLOWED)]),
     )
     .await;
@@ -734,7 +713,7 @@ async fn vary_is_appended_after_the_app_vary() {
             let (app, _) = App::new();
             let headers: Vec<(&str, &str)> = origin.map(|o| ("origin", o)).into_iter().collect();
             let response = send(
-                Cors::new(app.with_vary(app_vary), listed_policy()),
+                Cors::new(app.with_vary(app_vary), policies::standard()),
                 request("GET", "/", &headers),
             )
             .await;
@@ -747,8 +726,8 @@ async fn vary_is_appended_after_the_app_vary() {
 #[tokio::test]
 async fn stacked_layers_give_one_origin_token_and_one_allow_origin() {
     let (app, recorder) = App::new();
-    let inner = CorsLayer::new(listed_policy()).layer(app);
-    let stacked = CorsLayer::new(listed_policy()).layer(inner);
+    let inner = CorsLayer::new(policies::standard()).layer(app);
+    let stacked = CorsLayer::new(policies::standard()).layer(inner);
 
     for origin in [Some(ALLOWED), Some("https://evil.example"), None] {
         let headers: Vec<(&str, &str)> = origin.map(|o| ("origin", o)).into_iter().collect();
@@ -859,7 +838,7 @@ async fn inner_errors_propagate_unchanged() {
     let failing = service_fn(|_req: Request<String>| async {
         Err::<Response<String>, _>(Boom("database down"))
     });
-    let service = Cors::new(failing, listed_policy());
+    let service = Cors::new(failing, policies::standard());
 
     let result = service
         .clone()
@@ -927,7 +906,7 @@ async fn poll_once<S: Service<Request<String>>>(service: &mut S) -> Poll<Result<
 #[tokio::test]
 async fn poll_ready_is_delegated_to_the_app() {
     let gate = Gate::new(false);
-    let mut service = Cors::new(gate.clone(), listed_policy());
+    let mut service = Cors::new(gate.clone(), policies::standard());
 
     assert!(poll_once(&mut service).await.is_pending());
     assert_eq!(gate.polls.load(Ordering::SeqCst), 1);
@@ -958,7 +937,7 @@ async fn poll_ready_is_delegated_to_the_app() {
 #[tokio::test]
 async fn poll_ready_errors_propagate() {
     let gate = Gate::new(true);
-    let mut service = Cors::new(gate.clone(), listed_policy());
+    let mut service = Cors::new(gate.clone(), policies::standard());
 
     match poll_once(&mut service).await {
         Poll::Ready(Err(error)) => assert_eq!(error, Boom("overloaded")),
@@ -975,7 +954,7 @@ async fn poll_ready_errors_propagate() {
 async fn clones_of_the_layer_and_service_apply_the_same_policy() {
     // `Policy` shares its rules through an `Arc` that tests cannot see, so
     // this checks the observable part: every clone answers exactly alike.
-    let layer = CorsLayer::new(listed_policy());
+    let layer = CorsLayer::new(policies::standard());
     let layer_clone = layer.clone();
     assert_eq!(
         layer.policy().varies_by_origin(),

@@ -11,6 +11,8 @@
 //! ```
 
 mod model;
+#[path = "common/model_policies.rs"]
+mod model_policies;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -27,26 +29,11 @@ use tokio::net::{TcpListener, TcpStream};
 use tower_cors::CorsLayer;
 
 use model::harness::{raw_request, read_response, RawResponse};
-use model::{ModelPolicy, ModelRequest};
+use model::ModelRequest;
+use model_policies::credentialed;
 
 const CONNECTIONS: usize = 64;
 const APP_VARY: &[u8] = b"accept-encoding";
-
-fn policy() -> ModelPolicy {
-    ModelPolicy {
-        origins: vec![
-            "https://app.example.com".into(),
-            "https://*.example.org".into(),
-            "http://localhost:3000".into(),
-        ],
-        methods: vec!["PUT".into(), "PATCH".into()],
-        headers: vec!["content-type".into(), "x-custom".into()],
-        expose: vec!["x-request-id".into()],
-        credentials: true,
-        max_age: Some(600),
-        ..ModelPolicy::default()
-    }
-}
 
 async fn handler() -> impl IntoResponse {
     (
@@ -118,7 +105,7 @@ fn template(
             .map(|(n, v)| (n.to_string(), v.to_vec()))
             .collect(),
     };
-    let answer = model::layer_answer(&policy(), &request, &[APP_VARY]);
+    let answer = model::layer_answer(&credentialed(), &request, &[APP_VARY]);
     let cors = answer
         .headers
         .iter()
@@ -275,7 +262,7 @@ async fn load_and_soak() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(30);
     let mix = Arc::new(mix());
-    let policy = policy().build().expect("valid policy");
+    let policy = credentialed().build().expect("valid policy");
 
     // The bare app: the baseline, and a warm-up.
     let bare_secs = (secs / 3).max(2);

@@ -2,15 +2,14 @@
 //! API only and with nothing but `http` types. Grouped by the digest's
 //! sections; each test is named after the rule it proves.
 
-use std::time::Duration;
+mod common;
 
+use common::policies::{standard, ALLOWED as APP};
 use http::header::{self, HeaderName, HeaderValue};
 use http::{Method, Request, StatusCode};
 use tower_cors::policy::{
     Malformed, Policy, Refusal, RequestKind, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, CORS_REFUSAL,
 };
-
-const APP: &str = "https://app.example.com";
 
 fn request(method: &str, headers: &[(&str, &str)]) -> Request<()> {
     let mut builder = Request::builder().method(method).uri("/resource");
@@ -37,19 +36,6 @@ fn method(name: &str) -> Method {
 
 fn get_from(origin: &str) -> Request<()> {
     request("GET", &[("origin", origin)])
-}
-
-/// The policy of the issue's example.
-fn standard() -> Policy {
-    Policy::builder()
-        .allow_origins([APP, "https://*.example.org"])
-        .allow_methods(["GET", "POST", "PUT", "DELETE", "PATCH"])
-        .allow_headers(["content-type", "x-custom"])
-        .expose_headers(["x-request-id"])
-        .allow_credentials(true)
-        .max_age(Duration::from_secs(600))
-        .build()
-        .expect("valid policy")
 }
 
 fn header<'a>(decision: &'a tower_cors::Decision, name: &HeaderName) -> Option<&'a str> {

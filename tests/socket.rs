@@ -7,6 +7,7 @@ mod common;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use common::policies::{self, ALLOWED};
 use common::{App, Recorder, APP_BODY};
 use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
@@ -14,25 +15,11 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tower_cors::{Cors, Policy};
 
-const ALLOWED: &str = "https://app.example.com";
-
+/// [`policies::credentialed`] with [`ALLOWED`] alone and `PUT PATCH`.
 fn listed_policy() -> Policy {
-    Policy::builder()
+    policies::credentialed()
         .allow_origins([ALLOWED])
         .allow_methods(["PUT", "PATCH"])
-        .allow_headers(["content-type", "x-custom"])
-        .expose_headers(["x-request-id"])
-        .allow_credentials(true)
-        .max_age(Duration::from_secs(600))
-        .build()
-        .expect("valid policy")
-}
-
-fn any_header_policy() -> Policy {
-    Policy::builder()
-        .allow_origins([ALLOWED])
-        .allow_methods(["PUT"])
-        .allow_any_header()
         .build()
         .expect("valid policy")
 }
@@ -72,6 +59,16 @@ fn raw(request_line: &str, lines: &[&str]) -> Vec<u8> {
     }
     text.push_str("Connection: close\r\n\r\n");
     text.into_bytes()
+}
+
+/// A preflight for `method` from [`ALLOWED`] to `/`, its other lines
+/// `extra` as written.
+fn preflight_from_allowed(method: &str, extra: &[&str]) -> Vec<u8> {
+    let origin = format!("Origin: {ALLOWED}");
+    let method = format!("Access-Control-Request-Method: {method}");
+    let mut lines = vec![origin.as_str(), method.as_str()];
+    lines.extend_from_slice(extra);
+    raw("OPTIONS / HTTP/1.1", &lines)
 }
 
 #[derive(Debug)]
@@ -227,17 +224,7 @@ async fn header_names_in_odd_case_are_read_case_insensitively() {
 #[tokio::test]
 async fn lowercase_patch_in_request_method_is_refused() {
     let (addr, recorder) = serve(listed_policy()).await;
-    let response = exchange(
-        addr,
-        &raw(
-            "OPTIONS / HTTP/1.1",
-            &[
-                "Origin: https://app.example.com",
-                "Access-Control-Request-Method: patch",
-            ],
-        ),
-    )
-    .await;
+    let response = exchange(addr, &preflight_from_allowed("patch", &[])).await;
 
     assert_refused(&response, "method not allowed");
     assert_eq!(recorder.count(), 0);
@@ -287,11 +274,9 @@ async fn request_headers_split_over_several_lines_are_one_list() {
     let (addr, recorder) = serve(listed_policy()).await;
     let response = exchange(
         addr,
-        &raw(
-            "OPTIONS / HTTP/1.1",
+        &preflight_from_allowed(
+            "PUT",
             &[
-                "Origin: https://app.example.com",
-                "Access-Control-Request-Method: PUT",
                 "Access-Control-Request-Headers: content-type",
                 "Access-Control-Request-Headers: x-custom",
             ],
@@ -307,11 +292,9 @@ async fn request_headers_split_over_several_lines_are_one_list() {
     // A name not allowed on a later line is still seen.
     let response = exchange(
         addr,
-        &raw(
-            "OPTIONS / HTTP/1.1",
+        &preflight_from_allowed(
+            "PUT",
             &[
-                "Origin: https://app.example.com",
-                "Access-Control-Request-Method: PUT",
                 "Access-Control-Request-Headers: content-type",
                 "Access-Control-Request-Headers: x-custom",
                 "Access-Control-Request-Headers: x-secret",
@@ -325,14 +308,12 @@ async fn request_headers_split_over_several_lines_are_one_list() {
 
 #[tokio::test]
 async fn reflected_request_headers_join_several_lines() {
-    let (addr, recorder) = serve(any_header_policy()).await;
+    let (addr, recorder) = serve(policies::any_header()).await;
     let response = exchange(
         addr,
-        &raw(
-            "OPTIONS / HTTP/1.1",
+        &preflight_from_allowed(
+            "PUT",
             &[
-                "Origin: https://app.example.com",
-                "Access-Control-Request-Method: PUT",
                 "Access-Control-Request-Headers: x-b",
                 "Access-Control-Request-Headers: x-a",
             ],
@@ -355,17 +336,12 @@ async fn reflected_request_headers_join_several_lines() {
 
 #[tokio::test]
 async fn hostile_request_header_lists_are_refused() {
-    let (addr, recorder) = serve(any_header_policy()).await;
+    let (addr, recorder) = serve(policies::any_header()).await;
     let commas = format!("Access-Control-Request-Headers: {}", ",".repeat(64 * 1024));
     let many_lines = vec!["Access-Control-Request-Headers: x-a"; 17];
     let cases: Vec<Vec<&str>> = vec![vec![commas.as_str()], many_lines];
     for extra in cases {
-        let mut lines = vec![
-            "Origin: https://app.example.com",
-            "Access-Control-Request-Method: PUT",
-        ];
-        lines.extend(extra);
-        let response = exchange(addr, &raw("OPTIONS / HTTP/1.1", &lines)).await;
+        let response = exchange(addr, &preflight_from_allowed("PUT", &extra)).await;
 
         assert_eq!(response.status, 403, "{response:?}");
         assert_eq!(response.cors_names(), Vec::<&str>::new());

@@ -1,9 +1,16 @@
-//! A stand-in application for the layer tests: it records every request it
-//! receives and answers with headers of its own, so that a test can tell
-//! what the layer added, what it kept, and whether the app was reached.
+//! Helpers shared by the integration tests. This file holds a stand-in
+//! application for the layer tests: it records every request it receives
+//! and answers with headers of its own, so that a test can tell what the
+//! layer added, what it kept, and whether the app was reached. Example
+//! policies are in [`policies`].
+//!
+//! `model_policies.rs` is not declared here: it needs the `model` module,
+//! so the files that declare `mod model;` include it with `#[path]`.
 //!
 //! Each test crate uses a different part of it, hence the `allow`.
 #![allow(dead_code)]
+
+pub mod policies;
 
 use std::convert::Infallible;
 use std::future::{ready, Ready};
