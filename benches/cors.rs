@@ -508,17 +508,17 @@ fn run_loop(spec: &str, requests: &Requests, waker: &Waker) {
     // origins take a while) is the same in all three counts and cancels.
     let mut ours = tower_cors_layer(origins).layer(App);
     let mut theirs = tower_http_layer(origins).layer(App);
+    fn through<S>(service: &mut S, requests: &Requests, scenario: Scenario, waker: &Waker, n: u64)
+    where
+        S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>,
+    {
+        for _ in 0..n {
+            black_box(call(service, requests.make(black_box(scenario)), waker));
+        }
+    }
     match which {
-        "tower-cors" => {
-            for _ in 0..n {
-                black_box(call(&mut ours, requests.make(black_box(scenario)), waker));
-            }
-        }
-        "tower-http" => {
-            for _ in 0..n {
-                black_box(call(&mut theirs, requests.make(black_box(scenario)), waker));
-            }
-        }
+        "tower-cors" => through(&mut ours, requests, scenario, waker, n),
+        "tower-http" => through(&mut theirs, requests, scenario, waker, n),
         "base" => {
             let mut run = baseline(requests, scenario, waker);
             for _ in 0..n {

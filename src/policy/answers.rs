@@ -23,7 +23,6 @@ use bytes::Bytes;
 use http::header::{HeaderMap, HeaderValue};
 
 use super::decision::{entries, Grant, Summary, MAX_LEN, PLACEHOLDER};
-use super::precomputed;
 
 /// The most distinct answer sets kept for the life of the process.
 pub(crate) const MAX_SETS: usize = 64;
@@ -111,9 +110,14 @@ pub(crate) struct Answers {
     pub(crate) refused: [HeaderMap; Summary::ALL.len()],
 }
 
-/// A value whose copies share a reference count.
+/// A value whose copies share a reference count. A value built from bytes
+/// owns a plain buffer that `bytes` turns into a shared one on its first
+/// copy, allocating then; copying once here, when the policy is built,
+/// keeps that allocation off the request path.
 fn counted(bytes: &[u8]) -> Option<HeaderValue> {
-    HeaderValue::from_bytes(bytes).ok().map(precomputed)
+    let value = HeaderValue::from_bytes(bytes).ok()?;
+    drop(value.clone());
+    Some(value)
 }
 
 impl Answers {

@@ -54,7 +54,7 @@ mod vary;
 
 use std::sync::Arc;
 
-use http::header::{HeaderMap, HeaderValue, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
+use http::header::{HeaderMap, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
 use http::Method;
 
 use answers::SharedAnswers;
@@ -119,17 +119,6 @@ pub(crate) enum Detail {
     /// is certain, the reason given is [`Denied::Origin`] even for an
     /// origin that a full parse would call malformed.
     Layer,
-}
-
-/// Makes a precomputed value cheap to clone from the first request on.
-///
-/// A value built from bytes owns a plain buffer that `bytes` turns into a
-/// shared one on its first clone, allocating then. Cloning once here, at
-/// build time, moves that allocation off the request path; every later
-/// clone only bumps a reference count.
-pub(crate) fn precomputed(value: HeaderValue) -> HeaderValue {
-    drop(value.clone());
-    value
 }
 
 /// The parts of a request a CORS decision reads: implemented for
@@ -270,11 +259,14 @@ impl Policy {
             };
         };
 
-        // Looked up once, for `OPTIONS` only.
-        let request_method = match *method == Method::OPTIONS {
-            true => Some(headers.get_all(ACCESS_CONTROL_REQUEST_METHOD))
-                .filter(|lines| lines.iter().next().is_some()),
-            false => None,
+        // Looked up once, for `OPTIONS` only: a first line makes a
+        // preflight, a second makes it malformed.
+        let (request_method, several_methods) = match *method == Method::OPTIONS {
+            true => {
+                let mut lines = headers.get_all(ACCESS_CONTROL_REQUEST_METHOD).iter();
+                (lines.next(), lines.next().is_some())
+            }
+            false => (None, false),
         };
         let preflight = request_method.is_some();
         let kind = match detail {
@@ -290,7 +282,9 @@ impl Policy {
             rules.origins.check(origin, reason_needed)
         };
         let grant = allow_origin.and_then(|allow_origin| match request_method {
-            Some(lines) => preflight::answer(rules, allow_origin, lines, headers),
+            Some(requested) => {
+                preflight::answer(rules, allow_origin, requested, several_methods, headers)
+            }
             None => Ok(Grant::Actual { allow_origin }),
         });
 

@@ -2,26 +2,24 @@
 //! has been allowed: is the method allowed, is every requested header
 //! allowed, and which `Access-Control-Allow-*` values say so.
 
-use http::header::{GetAll, HeaderMap, HeaderValue};
+use http::header::{HeaderMap, HeaderValue};
 
 use super::decision::{Denied, Grant, Malformed, ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK};
 use super::headers::{for_each_requested, is_token, reflect_requested};
 use super::Rules;
 
 /// What a preflight from an allowed origin (answered with `allow_origin`)
-/// is granted, or why it is refused. `request_method` holds the request's
-/// `Access-Control-Request-Method` lines (at least one).
+/// is granted, or why it is refused. `method` is the request's first
+/// `Access-Control-Request-Method` line; `several` says whether there are
+/// more.
 pub(crate) fn answer<'r>(
     rules: &Rules,
     allow_origin: HeaderValue,
-    request_method: GetAll<'r, HeaderValue>,
+    method: &'r HeaderValue,
+    several: bool,
     request: &'r HeaderMap,
 ) -> Result<Grant, Denied<'r>> {
-    let mut lines = request_method.into_iter();
-    let method = lines
-        .next()
-        .ok_or(Denied::Malformed(Malformed::InvalidRequestMethod))?;
-    if lines.next().is_some() {
+    if several {
         return Err(Denied::Malformed(Malformed::MultipleRequestMethods));
     }
     if !is_token(method.as_bytes()) {
