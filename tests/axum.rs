@@ -388,3 +388,44 @@ async fn whole_router_layer_serves_with_axum_serve_through_into_make_service() {
 
     server.abort();
 }
+
+/// What the crate docs say about placing the layer in axum: `Router::layer`
+/// covers only the routes added before it, and neither `route_layer` nor a
+/// layer on a nested router sees a path that matches no route.
+#[tokio::test]
+async fn router_layer_covers_routes_added_before_it_and_route_layer_skips_unknown_paths() {
+    let preflight = |path: &str| {
+        request(
+            "OPTIONS",
+            path,
+            &[
+                ("origin", ALLOWED),
+                ("access-control-request-method", "PUT"),
+            ],
+        )
+    };
+
+    let late = routes()
+        .layer(CorsLayer::new(policy()))
+        .route("/late", get(|| async { "late" }));
+    let (response, _) = send_to(late.clone(), preflight("/items")).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let (response, _) = send_to(late, preflight("/late")).await;
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(cors_names(response.headers()), Vec::<&str>::new());
+
+    let route_layered = routes().route_layer(CorsLayer::new(policy()));
+    let (response, _) = send_to(route_layered.clone(), preflight("/items")).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let (response, _) = send_to(route_layered, preflight("/nowhere")).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(cors_names(response.headers()), Vec::<&str>::new());
+    assert_eq!(response.headers().get(VARY), None);
+
+    let nested = Router::new().nest("/api", routes().layer(CorsLayer::new(policy())));
+    let (response, _) = send_to(nested.clone(), preflight("/api/items")).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let (response, _) = send_to(nested, preflight("/api/nowhere")).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(cors_names(response.headers()), Vec::<&str>::new());
+}
