@@ -10,6 +10,10 @@ use crate::service::Cors;
 /// Cloning the layer, or the services it makes, shares the policy: the
 /// configuration is never copied.
 ///
+/// Put it outside authentication and anything else that can answer a
+/// preflight first; with axum, per route or around the whole router: see
+/// [where the layer goes](crate#where-the-layer-goes).
+///
 /// ```
 /// use axum::{routing::get, Router};
 /// use tower_cors::{CorsLayer, Policy};

@@ -316,3 +316,116 @@ async fn plain_options_goes_to_axum_which_answers_405() {
     assert_eq!(response.headers().get(CORS_REFUSAL), None);
     assert_eq!(body, "");
 }
+
+/// The whole-router form is a `Cors<Router>`, not a `Router`, so
+/// `axum::serve` takes it through axum's `ServiceExt::into_make_service`,
+/// as the README and the crate docs show. Served over a real socket, the
+/// preflight is answered before routing (no `Allow`), and other requests
+/// still reach the handlers.
+#[tokio::test]
+async fn whole_router_layer_serves_with_axum_serve_through_into_make_service() {
+    use axum::extract::Request as AxumRequest;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    async fn exchange(addr: std::net::SocketAddr, head: &str) -> String {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        stream.write_all(head.as_bytes()).await.expect("write");
+        let mut answer = Vec::new();
+        tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer))
+            .await
+            .expect("answered in time")
+            .expect("read");
+        String::from_utf8(answer).expect("utf-8 answer")
+    }
+
+    /// The status line and the header lines, lowercased (hyper may write
+    /// names in any case), without the body.
+    fn head_lines(answer: &str) -> Vec<String> {
+        answer
+            .split("\r\n\r\n")
+            .next()
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_ascii_lowercase)
+            .collect()
+    }
+
+    let app = CorsLayer::new(policy()).layer(routes());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("local address");
+    let server = tokio::spawn(async move {
+        axum::serve(
+            listener,
+            axum::ServiceExt::<AxumRequest>::into_make_service(app),
+        )
+        .await
+    });
+
+    let preflight = format!(
+        "OPTIONS /items HTTP/1.1\r\nhost: {addr}\r\norigin: {ALLOWED}\r\n\
+         access-control-request-method: DELETE\r\nconnection: close\r\n\r\n"
+    );
+    let lines = head_lines(&exchange(addr, &preflight).await);
+    assert_eq!(lines[0], "http/1.1 204 no content", "{lines:?}");
+    assert!(lines.contains(&format!("access-control-allow-origin: {ALLOWED}")));
+    assert!(lines.contains(&"access-control-allow-methods: put,delete".to_owned()));
+    assert!(
+        !lines.iter().any(|line| line.starts_with("allow:")),
+        "answered before axum's method router: {lines:?}"
+    );
+
+    let get = format!(
+        "GET /items HTTP/1.1\r\nhost: {addr}\r\norigin: {ALLOWED}\r\nconnection: close\r\n\r\n"
+    );
+    let answer = exchange(addr, &get).await;
+    let lines = head_lines(&answer);
+    assert_eq!(lines[0], "http/1.1 200 ok", "{lines:?}");
+    assert!(lines.contains(&format!("access-control-allow-origin: {ALLOWED}")));
+    assert!(lines.contains(&"x-request-id: 42".to_owned()));
+    assert!(answer.ends_with("\r\n\r\nitems"), "{answer:?}");
+
+    server.abort();
+}
+
+/// What the crate docs say about placing the layer in axum: `Router::layer`
+/// covers only the routes added before it, and neither `route_layer` nor a
+/// layer on a nested router sees a path that matches no route.
+#[tokio::test]
+async fn router_layer_covers_routes_added_before_it_and_route_layer_skips_unknown_paths() {
+    let preflight = |path: &str| {
+        request(
+            "OPTIONS",
+            path,
+            &[
+                ("origin", ALLOWED),
+                ("access-control-request-method", "PUT"),
+            ],
+        )
+    };
+
+    let late = routes()
+        .layer(CorsLayer::new(policy()))
+        .route("/late", get(|| async { "late" }));
+    let (response, _) = send_to(late.clone(), preflight("/items")).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let (response, _) = send_to(late, preflight("/late")).await;
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(cors_names(response.headers()), Vec::<&str>::new());
+
+    let route_layered = routes().route_layer(CorsLayer::new(policy()));
+    let (response, _) = send_to(route_layered.clone(), preflight("/items")).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let (response, _) = send_to(route_layered, preflight("/nowhere")).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(cors_names(response.headers()), Vec::<&str>::new());
+    assert_eq!(response.headers().get(VARY), None);
+
+    let nested = Router::new().nest("/api", routes().layer(CorsLayer::new(policy())));
+    let (response, _) = send_to(nested.clone(), preflight("/api/items")).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let (response, _) = send_to(nested, preflight("/api/nowhere")).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(cors_names(response.headers()), Vec::<&str>::new());
+}

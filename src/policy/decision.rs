@@ -453,6 +453,21 @@ impl CorsHeaders {
     }
 
     /// True when there is nothing to send.
+    ///
+    /// ```
+    /// use tower_cors::Policy;
+    /// use http::Request;
+    ///
+    /// // A public policy's answer does not depend on the origin, so a
+    /// // request without `Origin` gets nothing, not even `Vary`.
+    /// let public = Policy::builder().allow_any_origin().build()?;
+    /// let no_origin = Request::get("/").body(())?;
+    /// assert!(public.evaluate(&no_origin).headers().is_empty());
+    ///
+    /// let listed = Policy::builder().allow_origins(["https://a.example"]).build()?;
+    /// assert!(!listed.evaluate(&no_origin).headers().is_empty()); // `Vary: origin`
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.iter().next().is_none()
     }
@@ -615,28 +630,112 @@ pub struct Decision {
 
 impl Decision {
     /// The kind of request this decision is about.
+    ///
+    /// ```
+    /// use tower_cors::policy::{Policy, RequestKind};
+    /// use http::Request;
+    ///
+    /// let policy = Policy::builder().allow_origins(["https://a.example"]).build()?;
+    /// let preflight = Request::options("/")
+    ///     .header("origin", "https://a.example")
+    ///     .header("access-control-request-method", "GET")
+    ///     .body(())?;
+    /// assert_eq!(policy.evaluate(&preflight).kind(), RequestKind::Preflight);
+    /// // `OPTIONS` without `Access-Control-Request-Method` is the application's.
+    /// let options = Request::options("/").header("origin", "https://a.example").body(())?;
+    /// assert_eq!(policy.evaluate(&options).kind(), RequestKind::Actual);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn kind(&self) -> RequestKind {
         self.kind
     }
 
     /// True for a CORS request (simple, preflight or actual) that the policy
     /// allows. A request without `Origin` is neither allowed nor refused.
+    ///
+    /// ```
+    /// use tower_cors::Policy;
+    /// use http::Request;
+    ///
+    /// let policy = Policy::builder().allow_origins(["https://a.example"]).build()?;
+    /// let from = |origin: &str| Request::get("/").header("origin", origin).body(());
+    /// assert!(policy.evaluate(&from("https://a.example")?).is_allowed());
+    /// assert!(!policy.evaluate(&from("https://b.example")?).is_allowed());
+    ///
+    /// let no_origin = policy.evaluate(&Request::get("/").body(())?);
+    /// assert!(!no_origin.is_allowed());
+    /// assert_eq!(no_origin.refusal(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_allowed(&self) -> bool {
         self.kind != RequestKind::NotCors && self.refusal.is_none()
     }
 
     /// Why the request was refused, if it was.
+    ///
+    /// ```
+    /// use tower_cors::policy::{Policy, Refusal};
+    /// use http::{header::HeaderName, Request};
+    ///
+    /// let policy = Policy::builder()
+    ///     .allow_origins(["https://a.example"])
+    ///     .allow_headers(["content-type"])
+    ///     .build()?;
+    /// let preflight = Request::options("/")
+    ///     .header("origin", "https://a.example")
+    ///     .header("access-control-request-method", "POST")
+    ///     .header("access-control-request-headers", "content-type,X-Trace")
+    ///     .body(())?;
+    /// // The first header not allowed, lowercase.
+    /// assert_eq!(
+    ///     policy.evaluate(&preflight).refusal(),
+    ///     Some(&Refusal::HeaderNotAllowed(HeaderName::from_static("x-trace")))
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn refusal(&self) -> Option<&Refusal> {
         self.refusal.as_ref()
     }
 
     /// The headers to send: on the layer's own preflight answer, or added to
     /// the application's response.
+    ///
+    /// ```
+    /// use tower_cors::Policy;
+    /// use http::{header, Request};
+    ///
+    /// let policy = Policy::builder()
+    ///     .allow_origins(["https://a.example"])
+    ///     .allow_methods(["PUT"])
+    ///     .build()?;
+    /// let preflight = Request::options("/")
+    ///     .header("origin", "https://a.example")
+    ///     .header("access-control-request-method", "PUT")
+    ///     .body(())?;
+    /// let decision = policy.evaluate(&preflight);
+    /// let headers = decision.headers();
+    /// assert_eq!(headers.get(&header::ACCESS_CONTROL_ALLOW_ORIGIN).unwrap(), "https://a.example");
+    /// assert_eq!(headers.get(&header::ACCESS_CONTROL_ALLOW_METHODS).unwrap(), "PUT");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn headers(&self) -> &CorsHeaders {
         &self.headers
     }
 
-    /// The headers to send, by value.
+    /// The headers to send, by value, to apply to a response once the
+    /// decision has been read.
+    ///
+    /// ```
+    /// use tower_cors::Policy;
+    /// use http::{header, Request, Response};
+    ///
+    /// let policy = Policy::builder().allow_origins(["https://a.example"]).build()?;
+    /// let request = Request::get("/").header("origin", "https://a.example").body(())?;
+    /// let mut response = Response::new("hello");
+    /// policy.evaluate(&request).into_headers().apply_to(response.headers_mut());
+    /// assert_eq!(response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://a.example");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn into_headers(self) -> CorsHeaders {
         self.headers
     }

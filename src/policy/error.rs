@@ -40,6 +40,29 @@ impl ConfigError {
     }
 
     /// Every problem found, in the order the configuration was checked.
+    ///
+    /// ```
+    /// use tower_cors::policy::{ConfigProblem, OriginSyntaxError, Policy};
+    ///
+    /// let err = Policy::builder()
+    ///     .allow_origins(["https://app.example.com/"])
+    ///     .allow_methods(["delete"])
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert_eq!(
+    ///     err.problems(),
+    ///     [
+    ///         ConfigProblem::InvalidOrigin {
+    ///             origin: "https://app.example.com/".into(),
+    ///             reason: OriginSyntaxError::TrailingSlash,
+    ///         },
+    ///         ConfigProblem::MethodNormalizedByBrowsers {
+    ///             method: "delete".into(),
+    ///             normalized: "DELETE",
+    ///         },
+    ///     ]
+    /// );
+    /// ```
     pub fn problems(&self) -> &[ConfigProblem] {
         &self.problems
     }

@@ -138,8 +138,24 @@ pub(crate) enum Detail {
 /// ```
 pub trait RequestHead {
     /// The request method.
+    ///
+    /// ```
+    /// use tower_cors::policy::RequestHead;
+    ///
+    /// let request = http::Request::delete("/items/1").body(())?;
+    /// assert_eq!(RequestHead::method(&request), http::Method::DELETE);
+    /// # Ok::<(), http::Error>(())
+    /// ```
     fn method(&self) -> &Method;
     /// The request headers.
+    ///
+    /// ```
+    /// use tower_cors::policy::RequestHead;
+    ///
+    /// let (parts, _body) = http::Request::get("/").header("origin", "https://a.example").body(())?.into_parts();
+    /// assert_eq!(RequestHead::headers(&parts)["origin"], "https://a.example");
+    /// # Ok::<(), http::Error>(())
+    /// ```
     fn headers(&self) -> &HeaderMap;
 }
 
