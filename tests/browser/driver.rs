@@ -76,10 +76,6 @@ pub struct Tools {
     pub xvfb: Option<PathBuf>,
 }
 
-/// Where Debian's `libwebkit2gtk-4.1-0` puts the browser WebKitWebDriver
-/// automates (it is not on `PATH`).
-const MINIBROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
-
 impl Tools {
     /// Finds the engine's browser and driver on `PATH` (plus `/usr/bin` and
     /// `~/.cargo/bin`, where `cargo install geckodriver` puts it), or says
@@ -96,14 +92,6 @@ impl Tools {
                 .find(|candidate| candidate.is_file())
                 .ok_or_else(|| format!("`{name}` is not installed"))
         };
-        let file = |path: &str| {
-            let path = PathBuf::from(path);
-            if path.is_file() {
-                Ok(path)
-            } else {
-                Err(format!("{} is not installed", path.display()))
-            }
-        };
         Ok(match engine {
             Engine::Chromium => Tools {
                 engine,
@@ -119,12 +107,26 @@ impl Tools {
             },
             Engine::WebKit => Tools {
                 engine,
-                browser: file(MINIBROWSER)?,
+                browser: minibrowser()?,
                 driver: on_path("WebKitWebDriver")?,
                 xvfb: Some(on_path("Xvfb")?),
             },
         })
     }
+}
+
+/// The browser WebKitWebDriver automates: Debian's `libwebkit2gtk-4.1-0`
+/// puts MiniBrowser off `PATH`, under the multiarch directory
+/// (`/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser` on amd64).
+fn minibrowser() -> Result<PathBuf, String> {
+    let tail = Path::new("webkit2gtk-4.1/MiniBrowser");
+    std::fs::read_dir("/usr/lib")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path().join(tail))
+        .find(|candidate| candidate.is_file())
+        .ok_or_else(|| "/usr/lib/*/webkit2gtk-4.1/MiniBrowser is not installed".to_owned())
 }
 
 /// A child process started in its own process group, so that killing the
@@ -230,11 +232,7 @@ impl Browser {
             Engine::Firefox => command.args(["--port", &port.to_string(), "--host", "127.0.0.1"]),
         };
         if let Some((_, display)) = &xvfb {
-            command
-                .env("DISPLAY", display)
-                // No accessibility bus in a bare X server; without this the
-                // browser waits for one.
-                .env("NO_AT_BRIDGE", "1");
+            command.env("DISPLAY", display);
         }
         let child = command
             .stdin(Stdio::null())
@@ -346,6 +344,8 @@ fn capabilities(tools: &Tools, profile: &Path) -> Value {
                 },
             },
         }),
+        // `--automation` gives MiniBrowser an ephemeral session with no
+        // stored data, the profile equivalent of the other two.
         Engine::WebKit => json!({
             "browserName": "MiniBrowser",
             "webkitgtk:browserOptions": {
