@@ -12,24 +12,24 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use crate::driver::STEP_TIMEOUT;
 use crate::servers::{Api, PagePort, Servers, SECRET_VALUE};
 
-/// The page origins scripts run from. Every `*.test` name resolves to
-/// 127.0.0.1 in the browser, so origins can differ by host as well as by
-/// port.
+/// The page origins scripts run from. Every engine resolves `localhost`
+/// and `*.localhost` to loopback itself, so origins can differ by host as
+/// well as by port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
-    /// `http://app.example.test:P`: the origin the policies name.
+    /// `http://app.example.localhost:P`: the origin the policies name.
     App,
-    /// `http://app.example.test:Q`: same host, another port.
+    /// `http://app.example.localhost:Q`: same host, another port.
     AppOtherPort,
-    /// `http://evil.example.test:P`: same site, another host.
+    /// `http://evil.example.localhost:P`: same site, another host.
     Evil,
-    /// `http://deep.app.example.test:P`: two labels under the pattern's domain.
+    /// `http://deep.app.example.localhost:P`: two labels under the pattern's domain.
     Deep,
-    /// `http://example.test:P`: the pattern's domain itself.
+    /// `http://example.localhost:P`: the pattern's domain itself.
     Apex,
-    /// `http://notexample.test:P`: ends with `example.test` without a dot.
+    /// `http://notexample.localhost:P`: ends with `example.localhost` without a dot.
     SuffixAttack,
-    /// `http://example.test.evil.test:P`: starts with `example.test`.
+    /// `http://example.localhost.evil.localhost:P`: starts with `example.localhost`.
     PrefixAttack,
     /// `http://localhost:P`: the loopback origin of the credentialed policies.
     Local,
@@ -40,13 +40,13 @@ pub enum Page {
 impl Page {
     fn host_and_port(self) -> (&'static str, PagePort) {
         match self {
-            Page::App => ("app.example.test", PagePort::Main),
-            Page::AppOtherPort => ("app.example.test", PagePort::Other),
-            Page::Evil => ("evil.example.test", PagePort::Main),
-            Page::Deep => ("deep.app.example.test", PagePort::Main),
-            Page::Apex => ("example.test", PagePort::Main),
-            Page::SuffixAttack => ("notexample.test", PagePort::Main),
-            Page::PrefixAttack => ("example.test.evil.test", PagePort::Main),
+            Page::App => ("app.example.localhost", PagePort::Main),
+            Page::AppOtherPort => ("app.example.localhost", PagePort::Other),
+            Page::Evil => ("evil.example.localhost", PagePort::Main),
+            Page::Deep => ("deep.app.example.localhost", PagePort::Main),
+            Page::Apex => ("example.localhost", PagePort::Main),
+            Page::SuffixAttack => ("notexample.localhost", PagePort::Main),
+            Page::PrefixAttack => ("example.localhost.evil.localhost", PagePort::Main),
             Page::Local => ("localhost", PagePort::Main),
             Page::LocalOtherPort => ("localhost", PagePort::Other),
         }
@@ -311,7 +311,7 @@ pub fn all() -> Vec<Case> {
         )
         .blocked()
         .server(&["app GET"]),
-        // --- Subdomain pattern http://*.example.test:P ---
+        // --- Subdomain pattern http://*.example.localhost:P ---
         Case::new("pattern_subdomain_get", App, Pattern, "{}")
             .allowed("GET:", SAFELISTED)
             .server(&["app GET"]),
@@ -481,7 +481,7 @@ pub fn all() -> Vec<Case> {
                 "preflight PUT [content-type] -> 204",
                 "app PUT",
             ]),
-        // --- Private network policy: Chromium no longer sends PNA preflights ---
+        // --- Private network policy: no engine sends PNA preflights now ---
         Case::new("private_network_policy_put", App, PrivateNetwork, JSON_PUT)
             .allowed(r#"PUT:{"a":1}"#, SAFELISTED)
             .server(&["preflight PUT [content-type] -> 204", "app PUT"]),
@@ -522,7 +522,7 @@ const [url, times, done] = arguments;
       for (const [name, value] of response.headers) headers[name] = value;
       results.push({ ok: true, status: response.status, body: await response.text(), headers });
     } catch (error) {
-      results.push({ ok: false, error: String(error) });
+      results.push({ ok: false, name: error.name, error: String(error) });
     }
   }
   return results;
@@ -634,9 +634,12 @@ fn check_result(case: &Case, result: &Value) -> Result<(), String> {
             if ok != Some(false) {
                 return Err(format!("expected blocked, script saw {result}"));
             }
-            let error = result["error"].as_str().unwrap_or_default();
-            if error != "TypeError: Failed to fetch" {
-                return Err(format!("expected a CORS network error, got {error:?}"));
+            // A CORS failure is a network error, which fetch() rejects with
+            // a TypeError; each engine words its message differently
+            // ("Failed to fetch", "NetworkError when attempting to fetch
+            // resource.", "Load failed"). A timeout is a TimeoutError.
+            if result["name"] != "TypeError" {
+                return Err(format!("expected a CORS network error, got {result}"));
             }
         }
         Expect::Opaque => {
@@ -682,8 +685,9 @@ fn check_result(case: &Case, result: &Value) -> Result<(), String> {
     Ok(())
 }
 
-/// Chromium 156 no longer sends Private Network Access preflights (Local
-/// Network Access replaced them), so no page can make one. These replay,
+/// No engine sends Private Network Access preflights: Chromium 156 dropped
+/// them (Local Network Access replaced them) and Firefox and WebKit never
+/// shipped them, so no page can make one. These replay,
 /// over a plain TCP connection, the preflight Chrome 104 to 141 sent, to
 /// check the layer's opt-in `Access-Control-Allow-Private-Network` answer.
 pub async fn private_network_replays(servers: &Servers) -> Vec<Outcome> {

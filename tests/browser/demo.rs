@@ -1,5 +1,5 @@
-//! The demo (`examples/demo.rs`) in the same browser: every row of its table
-//! must show the outcome it promises.
+//! The demo (`examples/demo.rs`) in the same browser, in each engine: every
+//! row of its table must show the outcome it promises.
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -128,9 +128,9 @@ fn start() -> Result<(DemoProcess, String), String> {
 }
 
 /// Loads the demo page, waits for it to finish, checks every row, and saves
-/// a screenshot to `target/demo-screenshot.png`.
-pub async fn check(client: &Client) -> Vec<Outcome> {
-    match check_rows(client).await {
+/// a screenshot to `target/demo-screenshot-<engine>.png`.
+pub async fn check(client: &Client, engine: &str) -> Vec<Outcome> {
+    match check_rows(client, engine).await {
         Ok(outcomes) => outcomes,
         Err(why) => {
             println!("FAIL demo: {why}");
@@ -139,7 +139,7 @@ pub async fn check(client: &Client) -> Vec<Outcome> {
     }
 }
 
-async fn check_rows(client: &Client) -> Result<Vec<Outcome>, String> {
+async fn check_rows(client: &Client, engine: &str) -> Result<Vec<Outcome>, String> {
     let (_demo, page) = start()?;
     let origin = page.trim_end_matches('/');
     open_page(client, origin).await?;
@@ -172,10 +172,23 @@ async fn check_rows(client: &Client) -> Result<Vec<Outcome>, String> {
     .await?;
     let rows = rows.as_array().cloned().unwrap_or_default();
 
-    let screenshot = within("the screenshot", client.screenshot()).await;
+    // A screenshot shows the last frame painted, and WebKit paints the
+    // finished table only on a later frame: wait for two.
+    let painted = within(
+        "waiting for a paint",
+        client.execute_async(
+            "requestAnimationFrame(() => requestAnimationFrame(() => arguments[0]()))",
+            vec![],
+        ),
+    )
+    .await;
+    let screenshot = match painted {
+        Ok(_) => within("the screenshot", client.screenshot()).await,
+        Err(e) => Err(e),
+    };
     match (screenshot, target_dir()) {
         (Ok(png), Ok(target)) => {
-            let path = target.join("demo-screenshot.png");
+            let path = target.join(format!("demo-screenshot-{engine}.png"));
             match std::fs::write(&path, png) {
                 Ok(()) => println!("demo screenshot: {}", path.display()),
                 Err(e) => println!("demo screenshot not saved to {path:?}: {e}"),

@@ -39,7 +39,7 @@ pub enum PagePort {
 /// The API servers, one per policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Api {
-    /// Exact origin `http://app.example.test:P`, no credentials; PUT,
+    /// Exact origin `http://app.example.localhost:P`, no credentials; PUT,
     /// DELETE, PATCH, OPTIONS; content-type and x-custom; exposes
     /// x-request-id; Max-Age 600.
     Exact,
@@ -47,7 +47,7 @@ pub enum Api {
     /// credentials is only accepted for loopback); also allows
     /// authorization.
     Credentials,
-    /// Pattern `http://*.example.test:P`; PUT with content-type.
+    /// Pattern `http://*.example.localhost:P`; PUT with content-type.
     Pattern,
     /// Any origin (`*`); PUT and DELETE with content-type; exposes any
     /// header.
@@ -55,10 +55,10 @@ pub enum Api {
     /// `http://localhost:P` with credentials and any header (reflected,
     /// never authorization); PUT.
     AnyHeader,
-    /// `http://app.example.test:P`; PUT with content-type; Max-Age 0 (no
+    /// `http://app.example.localhost:P`; PUT with content-type; Max-Age 0 (no
     /// caching).
     NoCache,
-    /// `http://app.example.test:P`; PUT with content-type; private network
+    /// `http://app.example.localhost:P`; PUT with content-type; private network
     /// access allowed.
     PrivateNetwork,
 }
@@ -78,12 +78,12 @@ impl Api {
     pub fn host(self) -> &'static str {
         match self {
             Api::Credentials | Api::AnyHeader => "localhost",
-            _ => "api.example.test",
+            _ => "api.example.localhost",
         }
     }
 
     fn policy(self, page: u16) -> Policy {
-        let app = format!("http://app.example.test:{page}");
+        let app = format!("http://app.example.localhost:{page}");
         let local = format!("http://localhost:{page}");
         let builder = Policy::builder();
         let built = match self {
@@ -101,7 +101,7 @@ impl Api {
                 .allow_credentials(true)
                 .max_age(Duration::from_secs(600)),
             Api::Pattern => builder
-                .allow_origins([format!("http://*.example.test:{page}")])
+                .allow_origins([format!("http://*.example.localhost:{page}")])
                 .allow_methods(["PUT"])
                 .allow_headers(["content-type"]),
             Api::AnyOrigin => builder
