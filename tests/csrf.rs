@@ -14,5 +14,8 @@ mod refusal;
 mod rules;
 #[path = "csrf/support.rs"]
 mod support;
+#[cfg(feature = "tracing")]
+#[path = "csrf/tracing_events.rs"]
+mod tracing_events;
 #[path = "csrf/trust.rs"]
 mod trust;
