@@ -152,7 +152,9 @@ impl Trusted {
 /// Trusted origins are written and validated exactly like CORS origins
 /// (`https://app.example.com`, patterns `https://*.example.com`), as for a
 /// policy with credentials, because a trusted origin's pages act with the
-/// user's cookies.
+/// user's cookies: plain `http` only for loopback, no pattern directly
+/// under a public suffix (`https://*.github.io`), and, built without the
+/// `public-suffix` feature, no pattern at all (nothing could check it).
 ///
 /// ```
 /// use tower_cors::csrf::Trusted;
