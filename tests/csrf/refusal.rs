@@ -102,3 +102,32 @@ async fn inside_the_cors_layer_refusals_carry_cors_headers() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
+
+#[tokio::test]
+async fn a_custom_refusal_works_in_an_axum_router() {
+    use axum::body::Body;
+    use axum::response::{IntoResponse, Redirect};
+    use axum::routing::post;
+    use tower::ServiceExt;
+
+    let app: axum::Router = axum::Router::new()
+        .route("/transfer", post(|| async { "done" }))
+        .layer(
+            CsrfLayer::new().refuse_with(|refused: &Refused| -> axum::response::Response {
+                let mut response = Redirect::to("/session-expired").into_response();
+                response
+                    .headers_mut()
+                    .insert(CSRF_REFUSAL, HeaderValue::from_static(refused.summary()));
+                response
+            }),
+        );
+    let forged = Request::post("/transfer")
+        .header("sec-fetch-site", "cross-site")
+        .body(Body::empty())
+        .expect("request");
+    let response = app.oneshot(forged).await.expect("infallible");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/session-expired");
+    assert_eq!(response.headers()[CSRF_REFUSAL], "cross-site request");
+    assert_eq!(response.extensions().get(), Some(&Refused::CrossSite));
+}
