@@ -8,6 +8,11 @@
 //! - the **page** (`http://localhost:3001`), whose script calls the API with
 //!   `fetch()` and shows what the browser let it read.
 //!
+//! The API's `/csrf/transfer` is also behind a [`CsrfLayer`] trusting the
+//! same policy: the page's last rows submit a form to it from another site
+//! (refused before the handler) and from the page itself (allowed), and
+//! show the handler's run count.
+//!
 //! Because the page and the API have different ports they are different
 //! origins, so every call is a CORS request and the browser, not this
 //! program, decides what the script may see. To put the two sides next to
@@ -23,6 +28,7 @@ use std::collections::VecDeque;
 use std::error::Error;
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -35,6 +41,7 @@ use axum::routing::{get, post, put};
 use axum::{Extension, Json, Router};
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
+use tower_cors::csrf::CsrfLayer;
 use tower_cors::{ConfigError, CorsLayer, Decision, Policy, RequestKind};
 
 const DEFAULT_API_PORT: u16 = 3000;
@@ -43,6 +50,9 @@ const DEFAULT_PAGE_PORT: u16 = 3001;
 /// The page and its script; `__API_PORT__` is filled in at start-up.
 const PAGE_HTML: &str = include_str!("demo/index.html");
 const PAGE_JS: &str = include_str!("demo/demo.js");
+/// The CSRF rows of the page's table, and the other site's page they use.
+const CSRF_JS: &str = include_str!("demo/csrf.js");
+const ATTACKER_HTML: &str = include_str!("demo/attacker.html");
 
 /// Set on every API response; the policy exposes it to scripts.
 const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -174,7 +184,10 @@ fn api_router(page_port: u16, policy: Policy, strict: Policy, log: &DecisionLog)
         .route("/api/login", get(login))
         .route("/api/whoami", get(whoami));
     let strict_routes = Router::new().route("/strict/data", get(strict_data));
-    with_cors(demo, policy, log).merge(with_cors(strict_routes, strict, log))
+    let csrf = csrf_routes(policy.clone(), log);
+    with_cors(demo, policy, log)
+        .merge(with_cors(strict_routes, strict, log))
+        .merge(csrf)
 }
 
 /// Puts `routes` behind a `CorsLayer`, and behind that the recorder asking
@@ -216,6 +229,7 @@ fn page_router(api_port: u16, log: DecisionLog) -> Router {
                 )
             }),
         )
+        .route("/csrf.js", get(csrf_js))
         .route("/decisions", get(decisions))
         .with_state(log)
 }
@@ -457,4 +471,60 @@ async fn whoami(Extension(app): Extension<AppReached>, headers: HeaderMap) -> Js
 async fn strict_data(Extension(app): Extension<AppReached>) -> Json<Value> {
     app.mark();
     Json(json!({ "secret": "only https://app.example.com may read this" }))
+}
+
+// ---------------------------------------------------------------------------
+// Cross-origin request forgery: the CSRF rows (examples/demo/csrf.js)
+// ---------------------------------------------------------------------------
+
+/// How many times the `/csrf/transfer` handler ran, shown by the page.
+#[derive(Debug, Clone, Default)]
+struct TransferCount(Arc<AtomicU64>);
+
+/// `/csrf/transfer` and `/csrf/count` behind a `CsrfLayer` trusting what
+/// the API's CORS policy allows, inside the `CorsLayer` (so that a refusal
+/// sent to an allowed page still carries CORS headers) and the recorder;
+/// and `/csrf/attacker`, a page the browser loads from the API's *other*
+/// host name (`127.0.0.1` against `localhost`): another site, whose form
+/// the guard must refuse. It sits outside the recorder: only the forged
+/// POST belongs to the row.
+fn csrf_routes(policy: Policy, log: &DecisionLog) -> Router {
+    let guarded = Router::new()
+        .route("/csrf/transfer", post(transfer))
+        .route("/csrf/count", get(transfer_count))
+        .with_state(TransferCount::default())
+        .layer(CsrfLayer::from_policy(&policy));
+    with_cors(guarded, policy, log).route(
+        "/csrf/attacker",
+        get(|| async { ([(CACHE_CONTROL, "no-store")], Html(ATTACKER_HTML)) }),
+    )
+}
+
+/// A state-changing handler: it runs only for requests the guard passed.
+async fn transfer(
+    State(count): State<TransferCount>,
+    Extension(app): Extension<AppReached>,
+    body: String,
+) -> Json<Value> {
+    app.mark();
+    let count = count.0.fetch_add(1, Ordering::SeqCst) + 1;
+    Json(json!({ "transferred": body, "count": count }))
+}
+
+/// `GET /csrf/count`: how many times `transfer` ran.
+async fn transfer_count(State(count): State<TransferCount>) -> impl IntoResponse {
+    (
+        [(CACHE_CONTROL, "no-store")],
+        Json(json!({ "count": count.0.load(Ordering::SeqCst) })),
+    )
+}
+
+async fn csrf_js() -> impl IntoResponse {
+    (
+        [
+            (CACHE_CONTROL, "no-store"),
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+        ],
+        CSRF_JS,
+    )
 }

@@ -19,6 +19,8 @@
 
 #[path = "browser/cases.rs"]
 mod cases;
+#[path = "browser/csrf.rs"]
+mod csrf;
 #[path = "browser/demo.rs"]
 mod demo;
 #[path = "browser/driver.rs"]
@@ -147,6 +149,7 @@ async fn run(tools: &Tools) -> Result<Vec<Outcome>, String> {
     );
     let mut outcomes = cases::run_all(&browser.client, &servers, cases::all()).await;
     outcomes.extend(cases::private_network_replays(&servers).await);
+    outcomes.extend(csrf::check(&browser.client, &servers).await);
     // After the cases: the demo sets its own cookies on `localhost`, which
     // the credentialed cases would otherwise receive.
     outcomes.extend(demo::check(&browser.client, browser.engine.name()).await);

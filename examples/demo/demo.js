@@ -198,6 +198,9 @@ const CASES = [
   },
 ];
 
+// The CSRF rows (csrf.js).
+CASES.push(...csrfCases());
+
 function element(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   Object.assign(node, props);

@@ -50,6 +50,7 @@ mod headers;
 mod method;
 mod origin;
 mod preflight;
+mod trust;
 mod vary;
 
 use std::sync::Arc;

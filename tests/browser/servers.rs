@@ -303,3 +303,96 @@ async fn application(
         .body(Body::from(format!("{method}:{body}")))
         .unwrap_or_else(|e| panic!("response: {e}"))
 }
+
+// ---------------------------------------------------------------------------
+// CSRF-guarded APIs (`browser/csrf.rs`)
+// ---------------------------------------------------------------------------
+
+/// Two API servers behind `CsrfLayer::from_policy(&policy)` inside
+/// `CorsLayer::new(policy)`, the application being the same recording
+/// `application`, with a blank page at `/` for same-origin forms:
+///
+/// - `local` (`http://localhost:A`): a potentially trustworthy URL, so
+///   browsers send `Sec-Fetch-Site`; the policy allows
+///   `http://localhost:P` with credentials.
+/// - `plain` (`http://api.example.test:B`): plain http, no
+///   `Sec-Fetch-Site`, so the guard compares `Origin` with `Host`; the
+///   policy allows `http://app.example.test:P`, without credentials.
+///
+/// Outside both layers, every request but a `GET` is recorded as
+/// `guard METHOD -> STATUS` under its case key, after the application's
+/// own `app ...` line when it ran.
+pub struct CsrfServers {
+    pub local: u16,
+    pub plain: u16,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl CsrfServers {
+    pub const LOCAL_HOST: &'static str = "localhost";
+    pub const PLAIN_HOST: &'static str = "api.example.test";
+
+    pub async fn start(servers: &Servers) -> Result<CsrfServers, String> {
+        let page = servers.page_port(PagePort::Main);
+        let local_policy = Policy::builder()
+            .allow_origins([format!("http://localhost:{page}")])
+            .allow_methods(["POST", "PUT"])
+            .allow_credentials(true)
+            .build()
+            .map_err(|e| format!("csrf local policy: {e}"))?;
+        let plain_policy = Policy::builder()
+            .allow_origins([format!("http://app.example.test:{page}")])
+            .allow_methods(["POST", "PUT"])
+            .build()
+            .map_err(|e| format!("csrf plain policy: {e}"))?;
+        let mut ports = [0; 2];
+        let mut tasks = Vec::new();
+        for (port, policy) in ports.iter_mut().zip([local_policy, plain_policy]) {
+            let (listener, bound) = bind().await?;
+            *port = bound;
+            let router = Router::new()
+                .route("/", axum::routing::get(self::page))
+                .fallback(application)
+                .with_state(servers.trace.clone())
+                .layer(tower_cors::csrf::CsrfLayer::from_policy(&policy))
+                .layer(CorsLayer::new(policy))
+                .layer(middleware::from_fn_with_state(
+                    servers.trace.clone(),
+                    at_the_guard,
+                ));
+            tasks.push(tokio::spawn(async move {
+                let _ = axum::serve(listener, router).await;
+            }));
+        }
+        Ok(CsrfServers {
+            local: ports[0],
+            plain: ports[1],
+            tasks,
+        })
+    }
+}
+
+impl Drop for CsrfServers {
+    fn drop(&mut self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+/// Outside the CORS and CSRF layers: records the status every request but
+/// a `GET` was answered with, so that a refused request shows up as having
+/// reached the server, and a pass as having run the application.
+async fn at_the_guard(State(trace): State<Trace>, request: Request, next: Next) -> Response {
+    if request.method() == Method::GET {
+        return next.run(request).await;
+    }
+    let key = case_key(request.uri());
+    let method = request.method().clone();
+    let response = next.run(request).await;
+    trace.push(
+        key,
+        format!("guard {method} -> {}", response.status().as_u16()),
+    );
+    response
+}

@@ -1,0 +1,366 @@
+//! [`Trusted`]: the origins and paths the guard lets through even when a
+//! browser says another origin sent the request, and its builder.
+
+use std::fmt;
+use std::sync::Arc;
+
+use http::HeaderValue;
+
+use super::bypass::BypassPaths;
+use super::error::{TrustError, TrustProblem};
+use crate::policy::{ConfigProblem, Policy};
+
+type OriginPredicate = Arc<dyn Fn(&str) -> bool + Send + Sync>;
+
+/// What the guard trusts beyond the request's own origin: origins, matched
+/// exactly as a CORS [`Policy`] matches them, and bypass paths. Cheap to
+/// clone.
+///
+/// ```
+/// use tower_cors::csrf::Trusted;
+/// use tower_cors::Policy;
+///
+/// // Nothing but the request's own origin.
+/// let strict = Trusted::same_origin_only();
+/// // Whatever the CORS policy allows (never `null`).
+/// let policy = Policy::builder().allow_origins(["https://*.example.com"]).build()?;
+/// let shared = Trusted::from_policy(&policy);
+/// // A list of its own, and a webhook.
+/// let listed = Trusted::builder()
+///     .trust_origins(["https://app.example.com"])
+///     .bypass_path("/webhooks/stripe")
+///     .build()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Trusted {
+    /// The one origin source. `None`: no origin is trusted.
+    origins: Option<Policy>,
+    bypass: Arc<BypassPaths>,
+}
+
+impl Trusted {
+    /// Trusts no other origin and no path: only requests a browser marks
+    /// as same-origin (or user-initiated), and those without any `Origin`.
+    ///
+    /// ```
+    /// use http::{HeaderValue, Request};
+    /// use tower_cors::csrf::Trusted;
+    ///
+    /// let trusted = Trusted::same_origin_only();
+    /// assert!(!trusted.trusts_origin(&HeaderValue::from_static("https://app.example.com")));
+    /// ```
+    pub fn same_origin_only() -> Self {
+        Self::default()
+    }
+
+    /// Trusts exactly the origins `policy` allows: its exact origins, its
+    /// patterns and its predicate, matched as CORS matches them. Cloning
+    /// shares the policy, so one configuration governs both guards.
+    ///
+    /// Two exceptions, both on the side of refusing:
+    ///
+    /// - `null` is never trusted, even when the policy allows it: every
+    ///   sandboxed iframe sends it, so trusting it trusts every attacker.
+    /// - **A policy built with `allow_any_origin` trusts no origin here:
+    ///   the guard then acts like [`same_origin_only`](Self::same_origin_only).**
+    ///   `*` lets any page *read* answers sent without credentials; it
+    ///   names no origin trusted to *act* with a user's cookies, and
+    ///   trusting every origin would switch the guard off without a word.
+    ///   A public API whose state-changing endpoints must accept POSTs
+    ///   from any site needs no cookie-based protection there: put those
+    ///   routes outside the guard, or name them with
+    ///   [`TrustBuilder::bypass_prefix`].
+    ///
+    /// A policy without credentials may allow origins (plain `http`,
+    /// `*.github.io`) that [`TrustBuilder`] would refuse to trust: those
+    /// checks apply to credentialed policies only. For cookie-protected
+    /// endpoints behind such a policy, list the trusted origins with
+    /// [`Trusted::builder`] instead.
+    ///
+    /// ```
+    /// use http::HeaderValue;
+    /// use tower_cors::csrf::Trusted;
+    /// use tower_cors::Policy;
+    ///
+    /// let policy = Policy::builder().allow_origins(["https://*.example.com"]).build()?;
+    /// let trusted = Trusted::from_policy(&policy);
+    /// assert!(trusted.trusts_origin(&HeaderValue::from_static("https://app.example.com")));
+    /// assert!(!trusted.trusts_origin(&HeaderValue::from_static("https://example.com")));
+    ///
+    /// let public = Policy::builder().allow_any_origin().build()?;
+    /// assert!(!Trusted::from_policy(&public).trusts_origin(&HeaderValue::from_static("https://a.example")));
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn from_policy(policy: &Policy) -> Self {
+        Self {
+            origins: Some(policy.clone()),
+            bypass: Arc::default(),
+        }
+    }
+
+    /// Starts a configuration of trusted origins and bypass paths.
+    ///
+    /// ```
+    /// use tower_cors::csrf::Trusted;
+    ///
+    /// let trusted = Trusted::builder().trust_origins(["https://app.example.com"]).build()?;
+    /// # Ok::<(), tower_cors::csrf::TrustError>(())
+    /// ```
+    pub fn builder() -> TrustBuilder {
+        TrustBuilder::default()
+    }
+
+    /// Whether `origin` (one `Origin` header value) is trusted.
+    ///
+    /// ```
+    /// use http::HeaderValue;
+    /// use tower_cors::csrf::Trusted;
+    ///
+    /// let trusted = Trusted::builder().trust_origins(["https://*.example.com"]).build()?;
+    /// assert!(trusted.trusts_origin(&HeaderValue::from_static("https://app.example.com")));
+    /// assert!(!trusted.trusts_origin(&HeaderValue::from_static("https://app.example.com.evil.test")));
+    /// assert!(!trusted.trusts_origin(&HeaderValue::from_static("null")));
+    /// # Ok::<(), tower_cors::csrf::TrustError>(())
+    /// ```
+    pub fn trusts_origin(&self, origin: &HeaderValue) -> bool {
+        self.origins
+            .as_ref()
+            .is_some_and(|policy| policy.trusts_origin(origin))
+    }
+
+    /// Whether the request path `path`, exactly as received, is bypassed.
+    ///
+    /// ```
+    /// use tower_cors::csrf::Trusted;
+    ///
+    /// let trusted = Trusted::builder().bypass_path("/webhook").bypass_prefix("/hooks/").build()?;
+    /// assert!(trusted.bypasses("/webhook"));
+    /// assert!(!trusted.bypasses("/webhook/"));
+    /// assert!(trusted.bypasses("/hooks/github"));
+    /// assert!(!trusted.bypasses("/hooks/../admin"));
+    /// # Ok::<(), tower_cors::csrf::TrustError>(())
+    /// ```
+    pub fn bypasses(&self, path: &str) -> bool {
+        self.bypass.matches(path)
+    }
+}
+
+/// Collects trusted origins and bypass paths; [`build`](Self::build)
+/// checks all of it at once. Start with [`Trusted::builder`].
+///
+/// Trusted origins are written and validated exactly like CORS origins
+/// (`https://app.example.com`, patterns `https://*.example.com`), as for a
+/// policy with credentials, because a trusted origin's pages act with the
+/// user's cookies: plain `http` only for loopback, no pattern directly
+/// under a public suffix (`https://*.github.io`), and, built without the
+/// `public-suffix` feature, no pattern at all (nothing could check it).
+///
+/// ```
+/// use tower_cors::csrf::Trusted;
+///
+/// let trusted = Trusted::builder()
+///     .trust_origins(["https://app.example.com", "https://*.admin.example.com"])
+///     .trust_origin_fn(|origin| origin.starts_with("https://pr-") && origin.ends_with(".preview.example.com"))
+///     .bypass_path("/webhooks/stripe")
+///     .bypass_prefix("/oauth/callback/")
+///     .build()?;
+/// # Ok::<(), tower_cors::csrf::TrustError>(())
+/// ```
+#[derive(Clone, Default)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct TrustBuilder {
+    policy: Option<Policy>,
+    origins: Vec<String>,
+    predicate: Option<OriginPredicate>,
+    exact: Vec<String>,
+    prefixes: Vec<String>,
+}
+
+impl TrustBuilder {
+    /// Trusts what this CORS policy allows, as
+    /// [`Trusted::from_policy`] does (read its exceptions). Cannot be
+    /// combined with [`trust_origins`](Self::trust_origins) or
+    /// [`trust_origin_fn`](Self::trust_origin_fn).
+    ///
+    /// ```
+    /// use tower_cors::csrf::Trusted;
+    /// use tower_cors::Policy;
+    ///
+    /// let policy = Policy::builder().allow_origins(["https://app.example.com"]).build()?;
+    /// let trusted = Trusted::builder().trust_policy(&policy).bypass_path("/webhook").build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn trust_policy(mut self, policy: &Policy) -> Self {
+        self.policy = Some(policy.clone());
+        self
+    }
+
+    /// Trusts these origins: exact (`https://app.example.com`) or patterns
+    /// (`https://*.example.com`: one or more labels in front of the
+    /// domain, never the domain itself). `*` and `null` are refused.
+    ///
+    /// ```
+    /// use tower_cors::csrf::Trusted;
+    ///
+    /// let trusted = Trusted::builder().trust_origins(["https://*.example.com"]).build()?;
+    /// # Ok::<(), tower_cors::csrf::TrustError>(())
+    /// ```
+    pub fn trust_origins<I>(mut self, origins: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        self.origins
+            .extend(origins.into_iter().map(|o| o.as_ref().to_owned()));
+        self
+    }
+
+    /// Also trusts the well-formed origins for which `predicate` is true
+    /// (never asked about `null` or malformed values).
+    ///
+    /// ```
+    /// use tower_cors::csrf::Trusted;
+    ///
+    /// let trusted = Trusted::builder()
+    ///     .trust_origin_fn(|origin| origin.ends_with(".preview.example.com") && origin.starts_with("https://"))
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::csrf::TrustError>(())
+    /// ```
+    pub fn trust_origin_fn<F>(mut self, predicate: F) -> Self
+    where
+        F: Fn(&str) -> bool + Send + Sync + 'static,
+    {
+        self.predicate = Some(Arc::new(predicate));
+        self
+    }
+
+    /// Lets every request for exactly this path through, whatever sent it.
+    /// Compared byte for byte with the path as received: `/webhook` does
+    /// not cover `/webhook/`, `//webhook` or `/Webhook`. The endpoint must
+    /// protect itself (a signature, a secret).
+    ///
+    /// ```
+    /// use tower_cors::csrf::Trusted;
+    ///
+    /// let trusted = Trusted::builder().bypass_path("/webhooks/stripe").build()?;
+    /// # Ok::<(), tower_cors::csrf::TrustError>(())
+    /// ```
+    pub fn bypass_path(mut self, path: impl AsRef<str>) -> Self {
+        self.exact.push(path.as_ref().to_owned());
+        self
+    }
+
+    /// Lets every request whose path starts with `prefix` (which ends with
+    /// `/`) through, when the path is in the plain form browsers send: a
+    /// path with `//`, `.` or `..` segments, or an encoded `/`, `\` or
+    /// `.` is never bypassed, so that no spelling under the prefix reaches
+    /// another route once something resolves it.
+    ///
+    /// ```
+    /// use tower_cors::csrf::Trusted;
+    ///
+    /// let trusted = Trusted::builder().bypass_prefix("/hooks/").build()?;
+    /// assert!(trusted.bypasses("/hooks/github"));
+    /// assert!(!trusted.bypasses("/hooks/../admin"));
+    /// # Ok::<(), tower_cors::csrf::TrustError>(())
+    /// ```
+    pub fn bypass_prefix(mut self, prefix: impl AsRef<str>) -> Self {
+        self.prefixes.push(prefix.as_ref().to_owned());
+        self
+    }
+
+    /// Checks everything and builds the [`Trusted`] set, or lists every
+    /// problem found.
+    ///
+    /// ```
+    /// use tower_cors::csrf::Trusted;
+    ///
+    /// let err = Trusted::builder()
+    ///     .trust_origins(["http://app.example.com", "https://*.github.io"])
+    ///     .bypass_path("webhook")
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert_eq!(err.problems().len(), 3);
+    /// println!("{err}");
+    /// ```
+    pub fn build(self) -> Result<Trusted, TrustError> {
+        let mut problems = Vec::new();
+        let listed: Vec<&String> = self
+            .origins
+            .iter()
+            .filter(|origin| match origin.as_str() {
+                "*" => {
+                    problems.push(TrustProblem::AnyOrigin);
+                    false
+                }
+                "null" => {
+                    problems.push(TrustProblem::NullOrigin);
+                    false
+                }
+                _ => true,
+            })
+            .collect();
+        let has_list = !self.origins.is_empty() || self.predicate.is_some();
+        if self.policy.is_some() && has_list {
+            problems.push(TrustProblem::PolicyAndOrigins);
+        }
+
+        // The CORS builder validates, so the two guards accept the very
+        // same origin syntax; credentials turn on its checks of plain
+        // http and of public suffixes.
+        let built = if !listed.is_empty() || self.predicate.is_some() {
+            let mut cors = Policy::builder()
+                .allow_origins(listed)
+                .allow_credentials(true);
+            if let Some(predicate) = self.predicate {
+                cors = cors.allow_origin_fn(move |origin| predicate(origin));
+            }
+            match cors.build() {
+                Ok(policy) => Some(policy),
+                Err(err) => {
+                    problems.extend(
+                        err.problems()
+                            .iter()
+                            // Only origins were configured: nothing else
+                            // can be wrong, and `NoOrigin` cannot happen.
+                            .filter(|p| !matches!(p, ConfigProblem::NoOrigin))
+                            .cloned()
+                            .map(TrustProblem::Origin),
+                    );
+                    None
+                }
+            }
+        } else {
+            None
+        };
+
+        let mut bypass = BypassPaths::default();
+        for path in &self.exact {
+            bypass.add_exact(path, &mut problems);
+        }
+        for prefix in &self.prefixes {
+            bypass.add_prefix(prefix, &mut problems);
+        }
+
+        if !problems.is_empty() {
+            return Err(TrustError::new(problems));
+        }
+        Ok(Trusted {
+            origins: self.policy.or(built),
+            bypass: Arc::new(bypass),
+        })
+    }
+}
+
+impl fmt::Debug for TrustBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TrustBuilder")
+            .field("policy", &self.policy)
+            .field("origins", &self.origins)
+            .field("predicate", &self.predicate.is_some())
+            .field("exact", &self.exact)
+            .field("prefixes", &self.prefixes)
+            .finish()
+    }
+}
