@@ -38,11 +38,13 @@
 
 mod future;
 mod layer;
+pub mod lookup;
 pub mod policy;
 mod service;
 
 pub use future::ResponseFuture;
 pub use layer::CorsLayer;
+pub use lookup::LookupLayer;
 pub use policy::{
     ConfigError, ConfigProblem, Decision, Policy, PolicyBuilder, Refusal, RequestKind,
 };
