@@ -309,8 +309,10 @@ impl Policy {
             Err(Denied::Malformed(Malformed::MultipleOrigins))
         } else {
             let reason_needed = preflight || detail == Detail::Full;
-            let listed = rules.origins.check(origin, reason_needed);
-            predicate::allow_unlisted(rules, origin, request, listed, unlisted)
+            match rules.origins.check(origin, reason_needed) {
+                Err(Denied::Origin) => predicate::allow_unlisted(rules, origin, request, unlisted),
+                listed => listed,
+            }
         };
         let grant = allow_origin.and_then(|allow_origin| match request_method {
             Some(requested) => {

@@ -159,19 +159,14 @@ pub(crate) enum Unlisted {
     Assume,
 }
 
-/// The `Access-Control-Allow-Origin` value for `origin` given what the
-/// lists answered (`listed`): their answer, unless they refused a
-/// well-formed origin that `unlisted` then allows.
-pub(crate) fn allow_unlisted<'r, R: RequestHead + ?Sized>(
+/// The `Access-Control-Allow-Origin` value for an `origin` the lists
+/// refused, when `unlisted` allows it.
+pub(crate) fn allow_unlisted<R: RequestHead + ?Sized>(
     rules: &Rules,
     origin: &HeaderValue,
     request: &R,
-    listed: Result<HeaderValue, Denied<'r>>,
     unlisted: Unlisted,
-) -> Result<HeaderValue, Denied<'r>> {
-    if !matches!(listed, Err(Denied::Origin)) {
-        return listed;
-    }
+) -> Result<HeaderValue, Denied<'static>> {
     let allowed = match unlisted {
         // Checked first: without a predicate, a refused origin costs
         // nothing more than it did.
@@ -186,7 +181,7 @@ pub(crate) fn allow_unlisted<'r, R: RequestHead + ?Sized>(
         // Exactly the bytes received, as an exact listed origin would answer.
         Ok(origin.clone())
     } else {
-        listed
+        Err(Denied::Origin)
     }
 }
 
