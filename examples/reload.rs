@@ -191,7 +191,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
     // TODO(lead): CorsLayer::reloadable. Becomes
     // `let (layer, handle) = CorsLayer::reloadable(policy);` and
     // `let apply = move |policy| handle.replace(policy);`
-    let (layer, apply) = (CorsLayer::new(policy), |_: Policy| ());
+    let (layer, apply) = (CorsLayer::new(policy), |_: Policy| {
+        eprintln!("(not applied yet)")
+    });
 
     std::thread::spawn(move || watch(reloader, apply));
 

@@ -20,6 +20,8 @@ use tower_cors::policy::CORS_REFUSAL;
 use tower_cors::{Cors, CorsLayer, LookupLayer, Policy};
 
 use common::{App, APP_BODY};
+use proptest::prelude::*;
+use proptest::sample::{select, subsequence};
 
 const LISTED: &str = "https://app.example.com";
 const TENANT: &str = "https://tenant.example.net";
@@ -395,4 +397,116 @@ async fn the_static_layer_gives_a_request_predicate_the_request() {
     let refused = call(&mut service, from("globex.example")).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     assert_eq!(recorder.count(), 0);
+}
+
+// ---------------------------------------------------------------------------
+// Property: a lookup that allows a set of origins answers every request
+// exactly as the static layer with those origins listed.
+// ---------------------------------------------------------------------------
+
+/// Origins acceptable with or without credentials.
+const ORIGINS: &[&str] = &[
+    "https://app.example.com",
+    "https://tenant-a.example.net",
+    "https://tenant-b.example.net:8443",
+    "http://localhost:3000",
+    "http://[::1]:5173",
+];
+
+const REQUEST_ORIGINS: &[&str] = &[
+    "https://app.example.com",
+    "https://tenant-a.example.net",
+    "https://tenant-b.example.net:8443",
+    "http://localhost:3000",
+    "http://[::1]:5173",
+    "https://x.example.org",
+    "https://stranger.example",
+    "null",
+    "https://tenant-a.example.net/",
+    "HTTPS://tenant-a.example.net",
+    "https://tenant-a.example.net.evil.example",
+];
+
+fn request() -> impl Strategy<Value = Request<String>> {
+    (
+        prop::collection::vec(select(REQUEST_ORIGINS), 0..=2),
+        prop::option::of(select(vec!["PUT", "DELETE", "GET", "patch"])),
+        prop::option::of(select(vec![
+            "content-type",
+            "x-other",
+            "content-type,x-other",
+        ])),
+        select(vec!["GET", "POST", "OPTIONS"]),
+    )
+        .prop_map(|(origins, requested, headers, method)| {
+            let mut request = Request::builder()
+                .method(method)
+                .uri("/items")
+                .header("host", "api.example.com");
+            for origin in origins {
+                request = request.header("origin", origin);
+            }
+            if let Some(requested) = requested {
+                request = request.header("access-control-request-method", requested);
+            }
+            if let Some(headers) = headers {
+                request = request.header("access-control-request-headers", headers);
+            }
+            request.body(String::new()).unwrap()
+        })
+}
+
+fn same_request(request: &Request<String>) -> Request<String> {
+    let mut copy = Request::new(request.body().clone());
+    *copy.method_mut() = request.method().clone();
+    *copy.uri_mut() = request.uri().clone();
+    *copy.headers_mut() = request.headers().clone();
+    copy
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn a_lookup_answers_as_listing_the_origins_it_allows(
+        listed in subsequence(ORIGINS, 0..=2),
+        looked_up in subsequence(ORIGINS, 0..=3),
+        methods in subsequence(vec!["PUT", "DELETE", "patch"], 0..=2),
+        credentials in any::<bool>(),
+        requests in prop::collection::vec(request(), 1..8),
+    ) {
+        // A pattern too, so that some origins are the lists' to allow.
+        let base = || {
+            Policy::builder()
+                .allow_origins(["https://*.example.org"])
+                .allow_origins(&listed)
+                .allow_methods(&methods)
+                .allow_headers(["content-type"])
+                .expose_headers(["x-request-id"])
+                .allow_credentials(credentials)
+        };
+        let policy = base().build().unwrap();
+        let with_all = base().allow_origins(&looked_up).build().unwrap();
+
+        let allowed: Vec<String> = looked_up.iter().map(|o| o.to_string()).collect();
+        let lookup = move |origin: HeaderValue, _: &Parts| {
+            std::future::ready(allowed.iter().any(|o| origin == o.as_str()))
+        };
+        let (app, _) = App::new();
+        let mut dynamic = LookupLayer::new(policy, lookup).layer(app.clone());
+        let mut fixed = Cors::new(app, with_all);
+
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        for request in &requests {
+            let (ours, theirs) = runtime.block_on(async {
+                (
+                    call(&mut dynamic, same_request(request)).await,
+                    call(&mut fixed, same_request(request)).await,
+                )
+            });
+            prop_assert_eq!(ours.status(), theirs.status(), "{:?}", request);
+            prop_assert_eq!(ours.headers(), theirs.headers(), "{:?}", request);
+            prop_assert_eq!(ours.body(), theirs.body());
+        }
+    }
 }
