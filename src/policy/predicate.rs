@@ -308,6 +308,24 @@ mod tests {
     }
 
     #[test]
+    fn a_request_ref_shows_header_names_not_values() {
+        let request = Request::get("/tenants/7")
+            .header("cookie", "session=secret")
+            .header("host", "acme.example")
+            .body(())
+            .unwrap();
+        let shown = format!("{:?}", RequestRef::new(&request));
+        assert!(
+            shown.contains("cookie") && shown.contains("/tenants/7"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("secret") && !shown.contains("acme.example"),
+            "{shown}"
+        );
+    }
+
+    #[test]
     fn the_layer_asks_the_predicate_as_evaluate_does() {
         // Exact origins only: the layer refuses an unlisted one without
         // parsing it, so the predicate's own well-formedness check decides.
