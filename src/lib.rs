@@ -235,11 +235,13 @@
 pub mod csrf;
 mod future;
 mod layer;
+pub mod lookup;
 pub mod policy;
 mod service;
 
 pub use future::ResponseFuture;
 pub use layer::CorsLayer;
+pub use lookup::LookupLayer;
 #[doc(inline)]
 pub use policy::{
     ConfigError, ConfigProblem, Decision, Policy, PolicyBuilder, Refusal, RequestKind,

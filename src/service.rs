@@ -129,9 +129,7 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        let verdict = self
-            .policy
-            .decide(request.method(), request.headers(), Detail::Layer);
+        let verdict = self.policy.decide(&request, Detail::Layer);
         match verdict.preflight_status() {
             Some(status) => {
                 let mut response = Response::new(ResBody::default());

@@ -6,10 +6,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::answers::{self, AnswerSpec};
+use super::config::PolicyConfig;
 use super::error::{ConfigError, ConfigProblem};
 use super::headers::{build_expose, AllowedHeaders};
 use super::method::Methods;
 use super::origin::{self, OriginPredicate, OriginSet, Origins};
+use super::predicate::{RequestOriginPredicate, RequestRef};
 use super::{Policy, Rules};
 
 /// Collects a CORS configuration; [`build`](PolicyBuilder::build) checks it
@@ -39,6 +41,7 @@ pub struct PolicyBuilder {
     any_origin: bool,
     null_origin: bool,
     origin_fn: Option<OriginPredicate>,
+    request_origin_fn: Option<RequestOriginPredicate>,
     methods: Vec<String>,
     headers: Vec<String>,
     expose: Vec<String>,
@@ -127,6 +130,49 @@ impl PolicyBuilder {
         F: Fn(&str) -> bool + Send + Sync + 'static,
     {
         self.origin_fn = Some(Arc::new(predicate));
+        self
+    }
+
+    /// Also allows the origins for which `predicate`, given the origin and
+    /// the request (method, URI, headers), returns true: for rules that
+    /// depend on the request, such as a multi-tenant API where each `Host`
+    /// has its own front-ends. Like
+    /// [`allow_origin_fn`](Self::allow_origin_fn), it is asked only about
+    /// well-formed origins nothing else allows, never about `null` or
+    /// malformed values, and [`Policy::evaluate`] answers it in a unit
+    /// test. It cannot be written in a configuration file
+    /// ([`Policy::config`] says so).
+    ///
+    /// Every response already carries `Vary: Origin`. An answer that also
+    /// depends on another request header needs that header in `Vary` too
+    /// (the application's to add), or a shared cache may serve it to a
+    /// request it was not decided for; the `Host` and path are part of the
+    /// cache key already.
+    ///
+    /// ```
+    /// use tower_cors::Policy;
+    /// use http::Request;
+    ///
+    /// // `https://app.acme.example` may call `acme.example`, and only it.
+    /// let policy = Policy::builder()
+    ///     .allow_origin_request_fn(|origin, request| {
+    ///         let host = request.headers().get("host").and_then(|host| host.to_str().ok());
+    ///         host.is_some_and(|host| origin.strip_prefix("https://app.") == Some(host))
+    ///     })
+    ///     .allow_credentials(true)
+    ///     .build()?;
+    /// let request = |host: &str| {
+    ///     Request::get("/").header("host", host).header("origin", "https://app.acme.example").body(())
+    /// };
+    /// assert!(policy.evaluate(&request("acme.example")?).is_allowed());
+    /// assert!(!policy.evaluate(&request("globex.example")?).is_allowed());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn allow_origin_request_fn<F>(mut self, predicate: F) -> Self
+    where
+        F: Fn(&str, &RequestRef<'_>) -> bool + Send + Sync + 'static,
+    {
+        self.request_origin_fn = Some(RequestOriginPredicate::new(predicate));
         self
     }
 
@@ -345,6 +391,7 @@ impl PolicyBuilder {
     /// println!("{err}");
     /// ```
     pub fn build(self) -> Result<Policy, ConfigError> {
+        let source = self.clone();
         let mut problems = Vec::new();
         let credentials = self.credentials;
 
@@ -372,7 +419,7 @@ impl PolicyBuilder {
             if let Some(predicate) = self.origin_fn {
                 set.set_predicate(predicate);
             }
-            if set.is_empty() && self.origins.is_empty() {
+            if set.is_empty() && self.origins.is_empty() && self.request_origin_fn.is_none() {
                 problems.push(ConfigProblem::NoOrigin);
             }
             Origins::Listed(set)
@@ -419,6 +466,8 @@ impl PolicyBuilder {
                 headers,
                 private_network: self.private_network,
                 answers: answers::answers(&spec),
+                request_origin_fn: self.request_origin_fn,
+                source,
             }),
         })
     }
@@ -431,6 +480,7 @@ impl fmt::Debug for PolicyBuilder {
             .field("any_origin", &self.any_origin)
             .field("null_origin", &self.null_origin)
             .field("origin_fn", &self.origin_fn.is_some())
+            .field("request_origin_fn", &self.request_origin_fn.is_some())
             .field("methods", &self.methods)
             .field("headers", &self.headers)
             .field("expose", &self.expose)
@@ -438,5 +488,38 @@ impl fmt::Debug for PolicyBuilder {
             .field("max_age", &self.max_age)
             .field("private_network", &self.private_network)
             .finish()
+    }
+}
+
+impl PolicyBuilder {
+    /// What was configured, key by key, as [`Policy::config`] reports it
+    /// before normalizing; with the names of the builder methods whose
+    /// functions no configuration can hold.
+    pub(super) fn configured(&self) -> (PolicyConfig, Vec<&'static str>) {
+        let mut allow_origins = self.origins.clone();
+        if self.any_origin {
+            allow_origins.push("*".to_owned());
+        }
+        let config = PolicyConfig {
+            allow_origins,
+            allow_methods: self.methods.clone(),
+            allow_headers: self.headers.clone(),
+            expose_headers: self.expose.clone(),
+            allow_credentials: self.credentials,
+            // Whole seconds, as `build` sends them.
+            max_age: self.max_age.map(|age| age.as_secs()),
+            allow_private_network: self.private_network,
+            allow_null_origin_dangerously: self.null_origin,
+        };
+
+        let functions = [
+            ("allow_origin_fn", self.origin_fn.is_some()),
+            ("allow_origin_request_fn", self.request_origin_fn.is_some()),
+        ];
+        let functions = functions
+            .into_iter()
+            .filter_map(|(name, set)| set.then_some(name))
+            .collect();
+        (config, functions)
     }
 }

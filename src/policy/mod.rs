@@ -39,16 +39,20 @@
 //!
 //! Each concept has its own file: `origin` (syntax and matching), `method`,
 //! `headers` (safelist, allowed and exposed lists, request-header parsing),
-//! `classify`, `preflight`, `vary`, `decision` and `error`.
+//! `classify`, `preflight`, `vary`, `decision` and `error`; `predicate`
+//! (origins decided with the request, or by a lookup) and `config`
+//! (configuration as data).
 
 mod answers;
 mod builder;
 mod classify;
+mod config;
 mod decision;
 mod error;
 mod headers;
 mod method;
 mod origin;
+mod predicate;
 mod preflight;
 mod trust;
 mod vary;
@@ -60,6 +64,7 @@ use http::Method;
 
 use answers::SharedAnswers;
 pub use builder::PolicyBuilder;
+pub use config::{NotSerializable, PolicyConfig};
 pub use decision::{
     CorsHeaders, Decision, Malformed, Refusal, RequestKind, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
     ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK, CORS_REFUSAL,
@@ -70,6 +75,8 @@ pub use error::{ConfigError, ConfigProblem, OriginSyntaxError};
 use headers::AllowedHeaders;
 use method::Methods;
 use origin::Origins;
+pub use predicate::RequestRef;
+use predicate::{RequestOriginPredicate, Unlisted};
 
 /// A validated, immutable CORS policy. Cloning it shares the configuration.
 ///
@@ -105,6 +112,10 @@ pub(crate) struct Rules {
     private_network: bool,
     /// What every answer carries whatever the request.
     answers: SharedAnswers,
+    /// Asked about well-formed origins the lists refuse (`predicate`).
+    request_origin_fn: Option<RequestOriginPredicate>,
+    /// The configuration as given, for [`Policy::config`].
+    source: PolicyBuilder,
 }
 
 /// How much [`Policy::decide`] works out beyond the headers to send.
@@ -123,7 +134,7 @@ pub(crate) enum Detail {
 }
 
 /// The parts of a request a CORS decision reads: implemented for
-/// [`http::Request`] and [`http::request::Parts`].
+/// [`http::Request`], [`http::request::Parts`] and [`RequestRef`].
 ///
 /// ```
 /// use tower_cors::policy::{Policy, RequestHead};
@@ -148,6 +159,9 @@ pub trait RequestHead {
     /// # Ok::<(), http::Error>(())
     /// ```
     fn method(&self) -> &Method;
+    /// The request URI (read only by
+    /// [`allow_origin_request_fn`](PolicyBuilder::allow_origin_request_fn)).
+    fn uri(&self) -> &http::Uri;
     /// The request headers.
     ///
     /// ```
@@ -164,6 +178,9 @@ impl<B> RequestHead for http::Request<B> {
     fn method(&self) -> &Method {
         self.method()
     }
+    fn uri(&self) -> &http::Uri {
+        self.uri()
+    }
     fn headers(&self) -> &HeaderMap {
         self.headers()
     }
@@ -172,6 +189,9 @@ impl<B> RequestHead for http::Request<B> {
 impl RequestHead for http::request::Parts {
     fn method(&self) -> &Method {
         &self.method
+    }
+    fn uri(&self) -> &http::Uri {
+        &self.uri
     }
     fn headers(&self) -> &HeaderMap {
         &self.headers
@@ -249,18 +269,28 @@ impl Policy {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn evaluate<R: RequestHead + ?Sized>(&self, request: &R) -> Decision {
-        self.decide(request.method(), request.headers(), Detail::Full)
-            .into_decision()
+        self.decide(request, Detail::Full).into_decision()
     }
 
     /// [`evaluate`](Self::evaluate) for a user, or what the layer needs of it
     /// (see [`Detail`]).
-    pub(crate) fn decide<'r>(
+    pub(crate) fn decide<'r, R: RequestHead + ?Sized>(
         &self,
-        method: &Method,
-        headers: &'r HeaderMap,
+        request: &'r R,
         detail: Detail,
     ) -> Verdict<'r> {
+        self.decide_unlisted(request, detail, Unlisted::Ask)
+    }
+
+    /// [`decide`](Self::decide), with what decides on well-formed origins
+    /// the lists refuse.
+    fn decide_unlisted<'r, R: RequestHead + ?Sized>(
+        &self,
+        request: &'r R,
+        detail: Detail,
+        unlisted: Unlisted,
+    ) -> Verdict<'r> {
+        let (method, headers) = (request.method(), request.headers());
         let rules = &*self.rules;
         let mut origins = headers.get_all(ORIGIN).iter();
         let Some(origin) = origins.next() else {
@@ -296,7 +326,10 @@ impl Policy {
             Err(Denied::Malformed(Malformed::MultipleOrigins))
         } else {
             let reason_needed = preflight || detail == Detail::Full;
-            rules.origins.check(origin, reason_needed)
+            match rules.origins.check(origin, reason_needed) {
+                Err(Denied::Origin) => predicate::allow_unlisted(rules, origin, request, unlisted),
+                listed => listed,
+            }
         };
         let grant = allow_origin.and_then(|allow_origin| match request_method {
             Some(requested) => {

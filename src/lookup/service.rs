@@ -1,0 +1,157 @@
+//! [`LookupCors`]: the service that applies a policy and its asynchronous
+//! origin lookup.
+
+use std::fmt;
+use std::future::Future;
+use std::task::{Context, Poll};
+
+use http::request::Parts;
+use http::{HeaderValue, Request, Response};
+use tower_service::Service;
+
+use super::future::{Answers, LookupFuture};
+use crate::policy::{Detail, Policy};
+
+/// A service applying a CORS [`Policy`] in front of `S`, asking `F` about
+/// the origins the policy's lists do not allow; made by
+/// [`LookupLayer`](super::LookupLayer).
+///
+/// ```
+/// use std::convert::Infallible;
+/// use http::{header, Request, Response, StatusCode};
+/// use tower::{service_fn, ServiceExt};
+/// use tower_cors::{lookup::LookupCors, Policy};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let policy = Policy::builder().allow_origins(["https://a.example"]).allow_methods(["PUT"]).build()?;
+/// let app = service_fn(|_req: Request<String>| async { Ok::<_, Infallible>(Response::new(String::new())) });
+/// let service = LookupCors::new(app, policy, |origin, _| async move {
+///     origin == "https://b.example"
+/// });
+///
+/// let preflight = Request::options("/")
+///     .header("origin", "https://b.example")
+///     .header("access-control-request-method", "PUT")
+///     .body(String::new())?;
+/// let response = service.oneshot(preflight).await?;
+/// assert_eq!(response.status(), StatusCode::NO_CONTENT);
+/// assert_eq!(response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://b.example");
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct LookupCors<S, F> {
+    inner: S,
+    policy: Policy,
+    lookup: F,
+}
+
+impl<S, F> LookupCors<S, F> {
+    /// Wraps `inner` with `policy` and `lookup`.
+    ///
+    /// ```
+    /// use tower::service_fn;
+    /// use tower_cors::{lookup::LookupCors, Policy};
+    ///
+    /// let app = service_fn(|req: http::Request<()>| async { Ok::<_, std::convert::Infallible>(http::Response::new(())) });
+    /// let policy = Policy::builder().allow_origins(["https://a.example"]).build()?;
+    /// let service = LookupCors::new(app, policy, |_, _| async { false });
+    /// assert!(service.policy().varies_by_origin());
+    /// let _app = service.into_inner();
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn new<Fut>(inner: S, policy: Policy, lookup: F) -> Self
+    where
+        F: FnOnce(HeaderValue, &Parts) -> Fut + Clone,
+        Fut: Future<Output = bool>,
+    {
+        Self {
+            inner,
+            policy,
+            lookup,
+        }
+    }
+
+    /// The policy applied.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The wrapped service.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// The wrapped service, mutably.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// Unwraps the inner service.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S, F, Fut, ReqBody, ResBody> Service<Request<ReqBody>> for LookupCors<S, F>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    F: FnOnce(HeaderValue, &Parts) -> Fut + Clone,
+    Fut: Future<Output = bool>,
+    ResBody: Default,
+{
+    type Response = Response<ResBody>;
+    type Error = S::Error;
+    type Future = LookupFuture<S::Future, Fut, ResBody>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        let refused = self.policy.decide(&request, Detail::Layer);
+        let Some(origin) = self.policy.origin_to_look_up(&request, &refused).cloned() else {
+            // The lists decided: exactly what `Cors` does.
+            return match refused.preflight_status() {
+                Some(status) => LookupFuture::answered(status, refused.headers),
+                None => {
+                    let headers = refused.headers;
+                    LookupFuture::forwarded(self.inner.call(request), headers)
+                }
+            };
+        };
+
+        // Both possible answers are worked out now, while the request is
+        // at hand: once it has gone to the application, only the lookup's
+        // `bool` is left to choose between them.
+        let allowed = self
+            .policy
+            .decide_assuming_origin_allowed(&request, Detail::Layer);
+        let preflight = refused.preflight_status().zip(allowed.preflight_status());
+        let answers = Answers {
+            allowed: allowed.headers,
+            refused: refused.headers,
+        };
+
+        let (parts, body) = request.into_parts();
+        let lookup = (self.lookup.clone())(origin, &parts);
+        match preflight {
+            // Preflights never reach the application, also when allowed.
+            Some(statuses) => LookupFuture::preflight(lookup, statuses, answers),
+            None => {
+                let future = self.inner.call(Request::from_parts(parts, body));
+                LookupFuture::actual(lookup, future, answers)
+            }
+        }
+    }
+}
+
+impl<S: fmt::Debug, F> fmt::Debug for LookupCors<S, F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LookupCors")
+            .field("inner", &self.inner)
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}

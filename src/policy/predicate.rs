@@ -1,0 +1,415 @@
+//! Origins beyond the lists: a synchronous predicate that also reads the
+//! request, and the pure half of the asynchronous lookup.
+//!
+//! Both are consulted only about what the lists cannot say: a single,
+//! well-formed, non-`null` `Origin` that no listed origin, pattern or
+//! [`allow_origin_fn`](super::PolicyBuilder::allow_origin_fn) allows. A
+//! malformed value is refused before any user code sees it, so a lookup can
+//! never be tricked into allowing `https://app.example.com/` or
+//! `https://app.example.com.evil.net` by a careless string comparison on its
+//! side, and `null` (every sandboxed attacker page) stays refused unless it
+//! is allowed explicitly.
+//!
+//! Everything else in the decision (methods, headers, credentials,
+//! `Vary`) stays the policy's, whoever allowed the origin.
+
+use std::fmt;
+use std::sync::Arc;
+
+use http::{HeaderMap, HeaderValue, Method, Uri};
+
+use super::decision::{Denied, Verdict};
+use super::origin;
+use super::{Detail, Policy, RequestHead, Rules};
+
+/// The request as an origin predicate sees it: its method, URI and headers,
+/// borrowed. Given to the predicate of
+/// [`allow_origin_request_fn`](super::PolicyBuilder::allow_origin_request_fn).
+///
+/// ```
+/// use tower_cors::policy::{RequestHead, RequestRef};
+/// use http::Request;
+///
+/// let request = Request::get("https://api.example.com/v1/items").header("host", "api.example.com").body(())?;
+/// let view = RequestRef::new(&request);
+/// assert_eq!(view.uri().path(), "/v1/items");
+/// assert_eq!(view.headers()["host"], "api.example.com");
+/// assert_eq!(RequestHead::method(&view), http::Method::GET);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy)]
+pub struct RequestRef<'a> {
+    method: &'a Method,
+    uri: &'a Uri,
+    headers: &'a HeaderMap,
+}
+
+impl<'a> RequestRef<'a> {
+    /// Borrows the head of `request` (an [`http::Request`], its
+    /// [`Parts`](http::request::Parts), or another [`RequestHead`]).
+    ///
+    /// ```
+    /// use tower_cors::policy::RequestRef;
+    ///
+    /// let (parts, ()) = http::Request::put("/items/1").body(())?.into_parts();
+    /// assert_eq!(RequestRef::new(&parts).method(), http::Method::PUT);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new<R: RequestHead + ?Sized>(request: &'a R) -> Self {
+        Self {
+            method: request.method(),
+            uri: request.uri(),
+            headers: request.headers(),
+        }
+    }
+
+    /// The request method.
+    ///
+    /// ```
+    /// # use tower_cors::policy::RequestRef;
+    /// let request = http::Request::delete("/").body(())?;
+    /// assert_eq!(RequestRef::new(&request).method(), http::Method::DELETE);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn method(&self) -> &'a Method {
+        self.method
+    }
+
+    /// The request URI as received: on a server usually the path and query
+    /// only; the name the client asked for is in the `Host` header.
+    ///
+    /// ```
+    /// # use tower_cors::policy::RequestRef;
+    /// let request = http::Request::get("/tenants/42?x=1").body(())?;
+    /// assert_eq!(RequestRef::new(&request).uri().query(), Some("x=1"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn uri(&self) -> &'a Uri {
+        self.uri
+    }
+
+    /// The request headers.
+    ///
+    /// ```
+    /// # use tower_cors::policy::RequestRef;
+    /// let request = http::Request::get("/").header("host", "acme.api.example").body(())?;
+    /// assert_eq!(RequestRef::new(&request).headers()["host"], "acme.api.example");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn headers(&self) -> &'a HeaderMap {
+        self.headers
+    }
+}
+
+impl RequestHead for RequestRef<'_> {
+    fn method(&self) -> &Method {
+        self.method
+    }
+    fn uri(&self) -> &Uri {
+        self.uri
+    }
+    fn headers(&self) -> &HeaderMap {
+        self.headers
+    }
+}
+
+impl fmt::Debug for RequestRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Header values can hold credentials: show their names only.
+        f.debug_struct("RequestRef")
+            .field("method", self.method)
+            .field("uri", self.uri)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// A user predicate deciding, from the origin and the request, on origins
+/// the lists do not cover.
+#[derive(Clone)]
+pub(crate) struct RequestOriginPredicate(Arc<PredicateFn>);
+
+type PredicateFn = dyn Fn(&str, &RequestRef<'_>) -> bool + Send + Sync;
+
+impl RequestOriginPredicate {
+    pub(crate) fn new<F>(predicate: F) -> Self
+    where
+        F: Fn(&str, &RequestRef<'_>) -> bool + Send + Sync + 'static,
+    {
+        Self(Arc::new(predicate))
+    }
+
+    fn allows(&self, origin: &str, request: &RequestRef<'_>) -> bool {
+        (self.0)(origin, request)
+    }
+}
+
+impl fmt::Debug for RequestOriginPredicate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RequestOriginPredicate")
+    }
+}
+
+/// What decides on a well-formed origin the lists refuse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Unlisted {
+    /// The request-aware predicate, if there is one; refused otherwise.
+    Ask,
+    /// Allowed: an asynchronous lookup already said yes.
+    Assume,
+}
+
+/// The `Access-Control-Allow-Origin` value for an `origin` the lists
+/// refused, when `unlisted` allows it.
+pub(crate) fn allow_unlisted<R: RequestHead + ?Sized>(
+    rules: &Rules,
+    origin: &HeaderValue,
+    request: &R,
+    unlisted: Unlisted,
+) -> Result<HeaderValue, Denied<'static>> {
+    let allowed = match unlisted {
+        // Checked first: without a predicate, a refused origin costs
+        // nothing more than it did.
+        Unlisted::Ask => match &rules.request_origin_fn {
+            Some(predicate) => well_formed(origin)
+                .is_some_and(|text| predicate.allows(text, &RequestRef::new(request))),
+            None => false,
+        },
+        Unlisted::Assume => well_formed(origin).is_some(),
+    };
+    if allowed {
+        // Exactly the bytes received, as an exact listed origin would answer.
+        Ok(origin.clone())
+    } else {
+        Err(Denied::Origin)
+    }
+}
+
+/// The origin as text when it is one a browser could send, other than
+/// `null`; `None` for anything user code must not be asked about.
+fn well_formed(origin: &HeaderValue) -> Option<&str> {
+    let bytes = origin.as_bytes();
+    if bytes == b"null" || origin::parse(bytes, false).is_err() {
+        return None;
+    }
+    // `parse` accepts ASCII only, so this never fails.
+    std::str::from_utf8(bytes).ok()
+}
+
+impl Policy {
+    /// Decides as [`evaluate`](Self::evaluate) does, but as if the lists
+    /// allowed the request's origin: what the layer of
+    /// [`LookupLayer`](crate::lookup::LookupLayer) answers once its lookup
+    /// said yes. Only a single, well-formed, non-`null` origin can be
+    /// assumed allowed; methods, headers and everything else are still
+    /// checked, and a `null` or malformed origin is still refused.
+    ///
+    /// ```
+    /// use tower_cors::policy::{Policy, Refusal};
+    /// use http::{header, Request};
+    ///
+    /// let policy = Policy::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_methods(["PUT"])
+    ///     .allow_credentials(true)
+    ///     .build()?;
+    /// let preflight = |method: &str| {
+    ///     Request::options("/")
+    ///         .header("origin", "https://tenant.example.net")
+    ///         .header("access-control-request-method", method)
+    ///         .body(())
+    /// };
+    /// assert_eq!(policy.evaluate(&preflight("PUT")?).refusal(), Some(&Refusal::OriginNotAllowed));
+    ///
+    /// let assumed = policy.evaluate_assuming_origin_allowed(&preflight("PUT")?);
+    /// assert!(assumed.is_allowed());
+    /// assert_eq!(assumed.headers().get(&header::ACCESS_CONTROL_ALLOW_ORIGIN).unwrap(), "https://tenant.example.net");
+    /// assert_eq!(assumed.headers().get(&header::ACCESS_CONTROL_ALLOW_CREDENTIALS).unwrap(), "true");
+    /// // The method is still the policy's to allow.
+    /// let refused = policy.evaluate_assuming_origin_allowed(&preflight("DELETE")?);
+    /// assert!(matches!(refused.refusal(), Some(Refusal::MethodNotAllowed(_))));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn evaluate_assuming_origin_allowed<R: RequestHead + ?Sized>(
+        &self,
+        request: &R,
+    ) -> super::Decision {
+        self.decide_assuming_origin_allowed(request, Detail::Full)
+            .into_decision()
+    }
+
+    /// [`decide`](Self::decide) as if the lists allowed a well-formed origin.
+    pub(crate) fn decide_assuming_origin_allowed<'r, R: RequestHead + ?Sized>(
+        &self,
+        request: &'r R,
+        detail: Detail,
+    ) -> Verdict<'r> {
+        self.decide_unlisted(request, detail, Unlisted::Assume)
+    }
+
+    /// The origin an asynchronous lookup is to be asked about, when
+    /// `verdict` (this policy's for `request`) refused it only because the
+    /// lists and predicates do not allow it: a single, well-formed,
+    /// non-`null` origin. `None` for every other verdict.
+    pub(crate) fn origin_to_look_up<'r, R: RequestHead + ?Sized>(
+        &self,
+        request: &'r R,
+        verdict: &Verdict<'_>,
+    ) -> Option<&'r HeaderValue> {
+        if verdict.denied != Some(Denied::Origin) {
+            return None;
+        }
+        // A refusal for its origin means exactly one `Origin` line: two
+        // are refused as malformed before any list is read.
+        let origin = request.headers().get(http::header::ORIGIN)?;
+        well_formed(origin).map(|_| origin)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::Refusal;
+    use http::Request;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn request(origin: &[u8], host: &str) -> Request<()> {
+        Request::get("/")
+            .header("origin", HeaderValue::from_bytes(origin).unwrap())
+            .header("host", host)
+            .body(())
+            .unwrap()
+    }
+
+    fn counting_policy(asked: Arc<AtomicUsize>) -> Policy {
+        Policy::builder()
+            .allow_origins(["https://listed.example"])
+            .allow_origin_request_fn(move |origin, request| {
+                asked.fetch_add(1, Ordering::SeqCst);
+                let host = request.headers().get("host").and_then(|h| h.to_str().ok());
+                host.is_some_and(|host| origin == format!("https://app.{host}"))
+            })
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn the_predicate_sees_the_request_and_decides_unlisted_origins() {
+        let asked = Arc::new(AtomicUsize::new(0));
+        let policy = counting_policy(asked.clone());
+        let tenant = request(b"https://app.acme.example", "acme.example");
+        assert!(policy.evaluate(&tenant).is_allowed());
+        let other_tenant = request(b"https://app.acme.example", "globex.example");
+        assert_eq!(
+            policy.evaluate(&other_tenant).refusal(),
+            Some(&Refusal::OriginNotAllowed)
+        );
+        assert_eq!(asked.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn a_request_ref_shows_header_names_not_values() {
+        let request = Request::get("/tenants/7")
+            .header("cookie", "session=secret")
+            .header("host", "acme.example")
+            .body(())
+            .unwrap();
+        let shown = format!("{:?}", RequestRef::new(&request));
+        assert!(
+            shown.contains("cookie") && shown.contains("/tenants/7"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains("secret") && !shown.contains("acme.example"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn the_layer_asks_the_predicate_as_evaluate_does() {
+        // Exact origins only: the layer refuses an unlisted one without
+        // parsing it, so the predicate's own well-formedness check decides.
+        let asked = Arc::new(AtomicUsize::new(0));
+        let policy = counting_policy(asked.clone());
+        for (origin, host, allowed) in [
+            (&b"https://app.acme.example"[..], "acme.example", true),
+            (b"https://app.acme.example", "globex.example", false),
+            (b"https://app.acme.example/", "acme.example", false),
+        ] {
+            let request = request(origin, host);
+            let layer = policy.decide(&request, Detail::Layer);
+            assert_eq!(layer.denied.is_none(), allowed, "{origin:?} {host}");
+            assert_eq!(policy.evaluate(&request).is_allowed(), allowed);
+        }
+        assert_eq!(asked.load(Ordering::SeqCst), 4);
+    }
+
+    #[test]
+    fn the_predicate_is_not_asked_about_listed_null_or_malformed_origins() {
+        let asked = Arc::new(AtomicUsize::new(0));
+        let policy = counting_policy(asked.clone());
+        assert!(policy
+            .evaluate(&request(b"https://listed.example", "acme.example"))
+            .is_allowed());
+        for origin in [
+            &b"null"[..],
+            b"https://app.acme.example/",
+            b"HTTPS://app.acme.example",
+            b"https://app.acme.example:443",
+            b"https://app.acme.\xc3\xa9xample",
+        ] {
+            let decision = policy.evaluate(&request(origin, "acme.example"));
+            assert!(!decision.is_allowed(), "{origin:?}");
+        }
+        assert_eq!(asked.load(Ordering::SeqCst), 0);
+    }
+
+    #[test]
+    fn assuming_allowed_keeps_null_and_malformed_origins_refused() {
+        let policy = Policy::builder()
+            .allow_origins(["https://listed.example"])
+            .build()
+            .unwrap();
+        let assumed =
+            |origin: &[u8]| policy.evaluate_assuming_origin_allowed(&request(origin, "h.example"));
+        assert!(assumed(b"https://other.example").is_allowed());
+        assert_eq!(assumed(b"null").refusal(), Some(&Refusal::OriginNotAllowed));
+        assert!(matches!(
+            assumed(b"https://other.example/").refusal(),
+            Some(Refusal::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn only_origin_refusals_of_well_formed_origins_are_looked_up() {
+        let policy = Policy::builder()
+            .allow_origins(["https://listed.example"])
+            .allow_methods(["PUT"])
+            .build()
+            .unwrap();
+        let look_up = |request: &Request<()>| {
+            let verdict = policy.decide(request, Detail::Layer);
+            policy.origin_to_look_up(request, &verdict).cloned()
+        };
+        let unlisted = request(b"https://other.example", "h");
+        assert_eq!(look_up(&unlisted).unwrap(), "https://other.example");
+        assert_eq!(look_up(&request(b"https://listed.example", "h")), None);
+        assert_eq!(look_up(&request(b"null", "h")), None);
+        assert_eq!(look_up(&request(b"https://other.example/", "h")), None);
+        let no_origin = Request::get("/").body(()).unwrap();
+        assert_eq!(look_up(&no_origin), None);
+        let two = Request::get("/")
+            .header("origin", "https://other.example")
+            .header("origin", "https://other.example")
+            .body(())
+            .unwrap();
+        assert_eq!(look_up(&two), None);
+        // A listed origin refused for its method is not the lookup's business.
+        let delete = Request::options("/")
+            .header("origin", "https://listed.example")
+            .header("access-control-request-method", "DELETE")
+            .body(())
+            .unwrap();
+        assert_eq!(look_up(&delete), None);
+    }
+}
