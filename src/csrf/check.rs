@@ -12,36 +12,6 @@ use crate::policy::RequestHead;
 /// trustworthy URLs (https, `localhost`) and pages cannot set.
 const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
 
-/// The parts of a request the guard reads: [`RequestHead`] (method and
-/// headers) and the URI, for its path and, under HTTP/2 or in an
-/// absolute-form request, its authority. Implemented for
-/// [`http::Request`] and [`http::request::Parts`].
-///
-/// ```
-/// use http::Request;
-/// use tower_cors::csrf::RequestTarget;
-///
-/// let (parts, ()) = Request::post("https://api.example.com/items").body(())?.into_parts();
-/// assert_eq!(RequestTarget::uri(&parts).path(), "/items");
-/// # Ok::<(), http::Error>(())
-/// ```
-pub trait RequestTarget: RequestHead {
-    /// The request URI.
-    fn uri(&self) -> &Uri;
-}
-
-impl<B> RequestTarget for http::Request<B> {
-    fn uri(&self) -> &Uri {
-        self.uri()
-    }
-}
-
-impl RequestTarget for http::request::Parts {
-    fn uri(&self) -> &Uri {
-        &self.uri
-    }
-}
-
 /// Decides whether a request may reach the application, by the algorithm
 /// of Go's `net/http.CrossOriginProtection`:
 ///
@@ -76,7 +46,7 @@ impl RequestTarget for http::request::Parts {
 /// assert_eq!(csrf::check(&old, &trusted), Ok(Pass::OriginMatchesHost));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn check<R: RequestTarget + ?Sized>(request: &R, trusted: &Trusted) -> Result<Pass, Refused> {
+pub fn check<R: RequestHead + ?Sized>(request: &R, trusted: &Trusted) -> Result<Pass, Refused> {
     let method = request.method();
     if *method == Method::GET || *method == Method::HEAD || *method == Method::OPTIONS {
         return Ok(Pass::SafeMethod);

@@ -110,7 +110,7 @@ mod service;
 mod trust;
 mod verdict;
 
-pub use check::{check, RequestTarget};
+pub use check::check;
 pub use error::{BypassPathError, TrustError, TrustProblem};
 pub use future::ResponseFuture;
 pub use layer::CsrfLayer;
