@@ -40,6 +40,7 @@ mod future;
 mod layer;
 pub mod policy;
 mod service;
+mod trace;
 
 pub use future::ResponseFuture;
 pub use layer::CorsLayer;

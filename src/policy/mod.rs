@@ -45,7 +45,9 @@ mod answers;
 mod builder;
 mod classify;
 mod decision;
+mod display;
 mod error;
+mod explain;
 mod headers;
 mod method;
 mod origin;
@@ -59,11 +61,13 @@ use http::Method;
 
 use answers::SharedAnswers;
 pub use builder::PolicyBuilder;
+pub(crate) use decision::Verdict;
 pub use decision::{
     CorsHeaders, Decision, Malformed, Refusal, RequestKind, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
     ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK, CORS_REFUSAL,
 };
-use decision::{Denied, Grant, Verdict};
+use decision::{Denied, Grant};
+pub(crate) use display::Escaped;
 pub use error::{ConfigError, ConfigProblem, OriginSyntaxError};
 
 use headers::AllowedHeaders;
@@ -90,7 +94,7 @@ use origin::Origins;
 /// assert_eq!(headers.get(&header::VARY).unwrap(), "origin");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Policy {
     rules: Arc<Rules>,
 }
@@ -102,8 +106,12 @@ pub(crate) struct Rules {
     methods: Methods,
     headers: AllowedHeaders,
     private_network: bool,
+    /// Debug mode: see [`PolicyBuilder::debug`].
+    debug: bool,
     /// What every answer carries whatever the request.
     answers: SharedAnswers,
+    /// The configuration as written, for `Display`, `Debug` and `explain`.
+    source: PolicyBuilder,
 }
 
 /// How much [`Policy::decide`] works out beyond the headers to send.
@@ -281,17 +289,13 @@ impl Policy {
             let reason_needed = preflight || detail == Detail::Full;
             rules.origins.check(origin, reason_needed)
         };
-        let grant = allow_origin.and_then(|allow_origin| match request_method {
-            Some(requested) => {
+        let (grant, denied) = match (allow_origin, request_method) {
+            (Ok(allow_origin), Some(requested)) => {
                 preflight::answer(rules, allow_origin, requested, several_methods, headers)
             }
-            None => Ok(Grant::Actual { allow_origin }),
-        });
-
-        let (grant, denied) = match grant {
-            Ok(grant) => (grant, None),
-            Err(denied) if preflight => (Grant::RefusedPreflight(denied.summary()), Some(denied)),
-            Err(denied) => (
+            (Ok(allow_origin), None) => (Grant::Actual { allow_origin }, None),
+            (Err(denied), Some(_)) => (denied.refused_preflight(), Some(denied)),
+            (Err(denied), None) => (
                 Grant::Nothing {
                     vary_origin: self.varies_by_origin(),
                 },
