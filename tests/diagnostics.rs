@@ -833,6 +833,17 @@ fn explain_debug_mode_null_and_predicates() {
         explain(&any, &request("GET", &[("origin", "https://x.example")]))[1],
         "origin \"https://x.example\": allowed: any origin (*)"
     );
+    let null = request("GET", &[("origin", "null")]);
+    assert!(any.evaluate(&null).is_allowed());
+    assert_eq!(
+        explain(&any, &null)[1],
+        "origin \"null\": allowed: any origin (*), null included"
+    );
+    assert_eq!(
+        explain(&any, &request("GET", &[("origin", "https://x.example/")]))[1],
+        "origin \"https://x.example/\": refused, malformed: not scheme://host[:port] as a \
+         browser writes it"
+    );
 }
 
 // ---------------------------------------------------------------------------

@@ -129,6 +129,9 @@ impl Policy {
     /// Which rule allows `origin`, or why none does.
     fn origin_verdict(&self, n: &Normalized<'_>, origin: &HeaderValue) -> String {
         let bytes = origin.as_bytes();
+        if n.any_origin && bytes == b"null" {
+            return "allowed: any origin (*), null included".to_owned();
+        }
         let Ok(parts) = origin::parse(bytes, false) else {
             if bytes == b"null" {
                 return match n.origins.contains(&"null") {
