@@ -1,12 +1,18 @@
 //! `cargo run --example demo`: tower-cors in front of a real browser.
 //!
-//! Two servers run in this one process, on two origins:
+//! Three servers run in this one process:
 //!
 //! - the **API** (`http://localhost:3000`) behind a [`CorsLayer`] whose
 //!   policy allows the page's origin, plus `/strict/data` behind a second
 //!   layer that allows only `https://app.example.com`;
+//! - the same API in **debug mode** (`http://localhost:3002`, see
+//!   [`PolicyBuilder::debug`](tower_cors::PolicyBuilder::debug)): a
+//!   preflight refused for its method or a header gets `200` with the
+//!   configured lists and the `cors-refusal` reason, so that the browser's
+//!   console names what is missing; the browser still blocks it;
 //! - the **page** (`http://localhost:3001`), whose script calls the API with
-//!   `fetch()` and shows what the browser let it read.
+//!   `fetch()` and shows what the browser let it read; `?debug=1` runs the
+//!   same cases against the debug-mode API.
 //!
 //! The API's `/csrf/transfer` is also behind a [`CsrfLayer`] trusting the
 //! same policy: the page's last rows submit a form to it from another site
@@ -18,11 +24,18 @@
 //! program, decides what the script may see. To put the two sides next to
 //! each other, a middleware outside the CORS layer asks the same [`Policy`]
 //! for its [`Decision`] on every API request and records it; handlers mark
-//! the requests that reached them; the page fetches that record from
-//! `/decisions`.
+//! the requests that reached them, and the recorder notes the status and the
+//! CORS headers each answer carried (a script cannot read those of a
+//! refused request); the page fetches that record from `/decisions`.
 //!
-//! Ports come from `DEMO_API_PORT` and `DEMO_PAGE_PORT` (`0` picks a free
-//! one). When a default port is taken, a free one is used instead.
+//! With `--features tracing`, the layer's own `tracing` events (one per
+//! refused request at `DEBUG`, one per allowed CORS request at `TRACE`) are
+//! printed to stderr; `RUST_LOG` picks the level (default
+//! `tower_cors=debug`).
+//!
+//! Ports come from `DEMO_API_PORT`, `DEMO_DEBUG_API_PORT` and
+//! `DEMO_PAGE_PORT` (`0` picks a free one). When a default port is taken, a
+//! free one is used instead.
 
 use std::collections::VecDeque;
 use std::error::Error;
@@ -42,12 +55,15 @@ use axum::{Extension, Json, Router};
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 use tower_cors::csrf::CsrfLayer;
+use tower_cors::policy::CORS_REFUSAL;
 use tower_cors::{ConfigError, CorsLayer, Decision, Policy, RequestKind};
 
 const DEFAULT_API_PORT: u16 = 3000;
 const DEFAULT_PAGE_PORT: u16 = 3001;
+const DEFAULT_DEBUG_API_PORT: u16 = 3002;
 
-/// The page and its script; `__API_PORT__` is filled in at start-up.
+/// The page and its script; `__API_PORT__` and `__DEBUG_API_PORT__` are
+/// filled in at start-up.
 const PAGE_HTML: &str = include_str!("demo/index.html");
 const PAGE_JS: &str = include_str!("demo/demo.js");
 /// The CSRF rows of the page's table, and the other site's page they use.
@@ -75,25 +91,43 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), Box<dyn Error>> {
+    let logs = logs();
+
     // Bind first: the API's policy must name the page's actual port.
     let api_listener = bind("DEMO_API_PORT", DEFAULT_API_PORT).await?;
     let page_listener = bind("DEMO_PAGE_PORT", DEFAULT_PAGE_PORT).await?;
+    let debug_listener = bind("DEMO_DEBUG_API_PORT", DEFAULT_DEBUG_API_PORT).await?;
     let api_port = api_listener.local_addr()?.port();
     let page_port = page_listener.local_addr()?.port();
+    let debug_port = debug_listener.local_addr()?.port();
 
     let log = DecisionLog::default();
-    let api = api_router(page_port, demo_policy(page_port)?, strict_policy()?, &log);
-    let page = page_router(api_port, log);
+    let api = api_router(
+        page_port,
+        demo_policy(page_port, false)?,
+        strict_policy(false)?,
+        &log,
+    );
+    let debug_api = api_router(
+        page_port,
+        demo_policy(page_port, true)?,
+        strict_policy(true)?,
+        &log,
+    );
+    let page = page_router(api_port, debug_port, log);
 
     println!("tower-cors demo");
     println!("page: http://localhost:{page_port}/");
     println!("api:  http://localhost:{api_port}/");
+    println!("debug-mode api: http://localhost:{debug_port}/ (the page's ?debug=1)");
+    println!("{logs}");
     println!(
         "Open the page in a browser to see what it may read from the API. Ctrl-C stops the demo."
     );
 
     tokio::try_join!(
         axum::serve(api_listener, api).with_graceful_shutdown(ctrl_c()),
+        axum::serve(debug_listener, debug_api).with_graceful_shutdown(ctrl_c()),
         axum::serve(page_listener, page).with_graceful_shutdown(ctrl_c()),
     )?;
     println!("demo stopped");
@@ -135,10 +169,45 @@ async fn bind(var: &str, default: u16) -> Result<TcpListener, Box<dyn Error>> {
         .map_err(|err| format!("cannot listen on 127.0.0.1:{port} ({var}): {err}").into())
 }
 
+/// The layer's `tracing` events on stderr, at the level `RUST_LOG` names
+/// (`tower_cors=debug` when unset): one line per refused request, with its
+/// origin, method, kind and reason as fields. Returns what to tell the user.
+#[cfg(feature = "tracing")]
+fn logs() -> String {
+    use tracing_subscriber::filter::Targets;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+
+    let wanted = std::env::var("RUST_LOG").unwrap_or_default();
+    let (filter, note) = match wanted.parse::<Targets>() {
+        Ok(filter) if !wanted.trim().is_empty() => (filter, format!("RUST_LOG={wanted}")),
+        _ => (
+            "tower_cors=debug".parse().unwrap_or_default(),
+            "tower_cors=debug (set RUST_LOG=tower_cors=trace to see allowed requests too)"
+                .to_owned(),
+        ),
+    };
+    let layer = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    match tracing_subscriber::registry()
+        .with(layer)
+        .with(filter)
+        .try_init()
+    {
+        Ok(()) => format!("logs: tower-cors tracing events on stderr, {note}"),
+        Err(err) => format!("logs: no tracing subscriber ({err})"),
+    }
+}
+
+#[cfg(not(feature = "tracing"))]
+fn logs() -> String {
+    "logs: run with `--features tracing` to see tower-cors's event for every refused request"
+        .to_owned()
+}
+
 /// The API's policy: the page, under both names a user may type for it.
 /// Plain `http` is acceptable with credentials only because these origins
 /// are loopback; the builder refuses it for any other host.
-fn demo_policy(page_port: u16) -> Result<Policy, ConfigError> {
+fn demo_policy(page_port: u16, debug: bool) -> Result<Policy, ConfigError> {
     Policy::builder()
         .allow_origins([
             format!("http://localhost:{page_port}"),
@@ -150,14 +219,18 @@ fn demo_policy(page_port: u16) -> Result<Policy, ConfigError> {
         .expose_headers(["x-request-id"])
         .allow_credentials(true)
         .max_age(Duration::from_secs(600))
+        .debug(debug)
         .build()
 }
 
-/// The policy of `/strict/data`: some other site, never the page.
-fn strict_policy() -> Result<Policy, ConfigError> {
+/// The policy of `/strict/data`: some other site, never the page. Debug
+/// mode changes nothing for a refused origin.
+fn strict_policy(debug: bool) -> Result<Policy, ConfigError> {
     Policy::builder()
         .allow_origins(["https://app.example.com"])
+        .allow_methods(["PUT"])
         .allow_credentials(true)
+        .debug(debug)
         .build()
 }
 
@@ -183,7 +256,7 @@ fn api_router(page_port: u16, policy: Policy, strict: Policy, log: &DecisionLog)
         )
         .route("/api/login", get(login))
         .route("/api/whoami", get(whoami));
-    let strict_routes = Router::new().route("/strict/data", get(strict_data));
+    let strict_routes = Router::new().route("/strict/data", get(strict_data).put(strict_data));
     let csrf = csrf_routes(policy.clone(), log);
     with_cors(demo, policy, log)
         .merge(with_cors(strict_routes, strict, log))
@@ -205,8 +278,12 @@ fn with_cors(routes: Router, policy: Policy, log: &DecisionLog) -> Router {
         ))
 }
 
-fn page_router(api_port: u16, log: DecisionLog) -> Router {
-    let page = Html(PAGE_HTML.replace("__API_PORT__", &api_port.to_string()));
+fn page_router(api_port: u16, debug_port: u16, log: DecisionLog) -> Router {
+    let page = Html(
+        PAGE_HTML
+            .replace("__API_PORT__", &api_port.to_string())
+            .replace("__DEBUG_API_PORT__", &debug_port.to_string()),
+    );
     Router::new()
         .route(
             "/",
@@ -251,6 +328,12 @@ struct Entry {
     allowed: bool,
     decision: String,
     reached_app: bool,
+    /// The status the client got.
+    status: u16,
+    /// The `Access-Control-*` headers the answer carried, in order.
+    answered: Vec<(String, String)>,
+    /// Its `cors-refusal` reason, if any.
+    refusal: Option<String>,
 }
 
 impl Entry {
@@ -265,6 +348,9 @@ impl Entry {
             "allowed": self.allowed,
             "decision": self.decision,
             "reached_app": self.reached_app,
+            "status": self.status,
+            "answered": self.answered,
+            "refusal": self.refusal,
         })
     }
 }
@@ -310,9 +396,16 @@ struct AppReached {
 
 impl AppReached {
     fn mark(&self) {
-        self.log.with(|state| {
-            if let Some(entry) = state.entries.iter_mut().rev().find(|e| e.id == self.id) {
-                entry.reached_app = true;
+        self.log.update(self.id, |entry| entry.reached_app = true);
+    }
+}
+
+impl DecisionLog {
+    /// Changes the entry `id`, if it is still kept.
+    fn update(&self, id: u64, change: impl FnOnce(&mut Entry)) {
+        self.with(|state| {
+            if let Some(entry) = state.entries.iter_mut().rev().find(|e| e.id == id) {
+                change(entry);
             }
         });
     }
@@ -341,6 +434,9 @@ async fn record(State(recorder): State<Recorder>, mut request: Request, next: Ne
         allowed: decision.is_allowed(),
         decision: decision.to_string(),
         reached_app: false,
+        status: 0,
+        answered: Vec::new(),
+        refusal: None,
     };
     let id = recorder.log.push(entry);
     request.extensions_mut().insert(AppReached {
@@ -349,6 +445,22 @@ async fn record(State(recorder): State<Recorder>, mut request: Request, next: Ne
     });
 
     let mut response = next.run(request).await;
+    // What the client got: a script cannot read these on a refused
+    // request, so the page shows them from here.
+    let status = response.status().as_u16();
+    let text = |value: &HeaderValue| value.to_str().unwrap_or("<not text>").to_owned();
+    let answered: Vec<(String, String)> = response
+        .headers()
+        .iter()
+        .filter(|(name, _)| name.as_str().starts_with("access-control-"))
+        .map(|(name, value)| (name.as_str().to_owned(), text(value)))
+        .collect();
+    let refusal = response.headers().get(CORS_REFUSAL).map(text);
+    recorder.log.update(id, |entry| {
+        entry.status = status;
+        entry.answered = answered;
+        entry.refusal = refusal;
+    });
     let headers = response.headers_mut();
     headers.insert(X_REQUEST_ID, HeaderValue::from(id));
     headers.insert(X_INTERNAL, HeaderValue::from_static("backend-7"));

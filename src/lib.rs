@@ -238,6 +238,7 @@ mod layer;
 pub mod lookup;
 pub mod policy;
 mod service;
+mod trace;
 
 pub use future::ResponseFuture;
 pub use layer::CorsLayer;

@@ -6,7 +6,7 @@ use http::{Request, Response};
 use tower_service::Service;
 
 use crate::future::ResponseFuture;
-use crate::policy::{Detail, Policy};
+use crate::policy::Policy;
 
 /// A service applying a CORS [`Policy`] in front of `S`; made by
 /// [`CorsLayer`](crate::CorsLayer).
@@ -129,7 +129,7 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        let verdict = self.policy.decide(&request, Detail::Layer);
+        let verdict = crate::trace::decide(&self.policy, &request);
         match verdict.preflight_status() {
             Some(status) => {
                 let mut response = Response::new(ResBody::default());

@@ -207,7 +207,7 @@ async fn refused_preflight_is_403_without_cors_headers() {
         assert_eq!(values(response.headers(), VARY), ["origin"]);
         assert_eq!(
             values(response.headers(), CORS_REFUSAL),
-            [refusal.summary()]
+            [refusal.to_string()]
         );
         assert_eq!(body, "");
     }

@@ -186,8 +186,13 @@ fn comma_list(names: impl IntoIterator<Item = String>) -> Vec<u8> {
 
 const ORIGIN_REFUSED: &str = "origin not allowed";
 const MALFORMED: &str = "malformed request";
-const METHOD_REFUSED: &str = "method not allowed";
-const HEADER_REFUSED: &str = "header not allowed";
+// What `cors-refusal` says: the culprit, by name when it is a token.
+const TWO_ORIGINS: &str = "malformed: several Origin headers";
+const BAD_ORIGIN: &str = "malformed: Origin is not a serialized origin";
+const TWO_METHODS: &str = "malformed: several Access-Control-Request-Method headers";
+const BAD_METHOD: &str = "malformed: Access-Control-Request-Method is not a method";
+const BAD_HEADERS: &str = "malformed: Access-Control-Request-Headers is not a list of header names";
+const LONG_HEADERS: &str = "malformed: Access-Control-Request-Headers is too long";
 
 #[rustfmt::skip]
 fn cases() -> Vec<Case> {
@@ -271,16 +276,16 @@ fn cases() -> Vec<Case> {
             },
         ),
         // `*` never covers authorization, with or without credentials.
-        preflight("star_headers_refuse_authorization", public_api, b"https://anyone.example", b"GET", &[b"authorization"], refused_preflight(HEADER_REFUSED, "access-control-request-headers")),
-        preflight("reflection_refuses_authorization", reflecting, app, b"GET", &[b"x-a,Authorization"], refused_preflight(HEADER_REFUSED, "origin, access-control-request-method, access-control-request-headers")),
+        preflight("star_headers_refuse_authorization", public_api, b"https://anyone.example", b"GET", &[b"authorization"], refused_preflight("header \"authorization\" not allowed", "access-control-request-headers")),
+        preflight("reflection_refuses_authorization", reflecting, app, b"GET", &[b"x-a,Authorization"], refused_preflight("header \"authorization\" not allowed", "origin, access-control-request-method, access-control-request-headers")),
         // Forbidden methods are never allowed by any-method.
-        preflight("any_method_refuses_trace", public_api, b"https://anyone.example", b"TRACE", &[], refused_preflight(METHOD_REFUSED, "access-control-request-headers")),
+        preflight("any_method_refuses_trace", public_api, b"https://anyone.example", b"TRACE", &[], refused_preflight("method \"TRACE\" not allowed", "access-control-request-headers")),
         // Methods are byte-exact.
-        preflight("patch_is_not_normalized", credentialed, app, b"patch", &[], refused_preflight(METHOD_REFUSED, "origin")),
-        preflight("unlisted_method", credentialed, app, b"DELETE", &[], refused_preflight(METHOD_REFUSED, "origin")),
-        preflight("unlisted_header", credentialed, app, b"PUT", &[b"content-type,x-other"], refused_preflight(HEADER_REFUSED, "origin")),
+        preflight("patch_is_not_normalized", credentialed, app, b"patch", &[], refused_preflight("method \"patch\" not allowed", "origin")),
+        preflight("unlisted_method", credentialed, app, b"DELETE", &[], refused_preflight("method \"DELETE\" not allowed", "origin")),
+        preflight("unlisted_header", credentialed, app, b"PUT", &[b"content-type,x-other"], refused_preflight("header \"x-other\" not allowed", "origin")),
         // Multiple or malformed Origin.
-        preflight("two_origins_preflight", credentialed, app, b"PUT", &[], refused_preflight(MALFORMED, "origin")),
+        preflight("two_origins_preflight", credentialed, app, b"PUT", &[], refused_preflight(TWO_ORIGINS, "origin")),
         get("two_origins_get", credentialed, &[app, app], refused_request()),
         get("two_different_origins_get", public_api, &[app, b"https://evil.example"], Expect {
             status: 200,
@@ -298,29 +303,29 @@ fn cases() -> Vec<Case> {
                 ("access-control-request-method", b"PUT".to_vec()),
             ],
             over_socket: true,
-            expect: refused_preflight(MALFORMED, "origin"),
+            expect: refused_preflight(TWO_METHODS, "origin"),
         },
-        preflight("request_method_with_space", credentialed, app, b"PUT PATCH", &[], refused_preflight(MALFORMED, "origin")),
-        preflight("request_method_list", credentialed, app, b"PUT,PATCH", &[], refused_preflight(MALFORMED, "origin")),
-        preflight("request_method_parenthesis", credentialed, app, b"P(T", &[], refused_preflight(MALFORMED, "origin")),
-        preflight("request_method_empty", credentialed, app, b"", &[], refused_preflight(MALFORMED, "origin")),
-        preflight("request_method_non_ascii", credentialed, app, b"P\xc3\x9cT", &[], refused_preflight(MALFORMED, "origin")),
+        preflight("request_method_with_space", credentialed, app, b"PUT PATCH", &[], refused_preflight(BAD_METHOD, "origin")),
+        preflight("request_method_list", credentialed, app, b"PUT,PATCH", &[], refused_preflight(BAD_METHOD, "origin")),
+        preflight("request_method_parenthesis", credentialed, app, b"P(T", &[], refused_preflight(BAD_METHOD, "origin")),
+        preflight("request_method_empty", credentialed, app, b"", &[], refused_preflight(BAD_METHOD, "origin")),
+        preflight("request_method_non_ascii", credentialed, app, b"P\xc3\x9cT", &[], refused_preflight(BAD_METHOD, "origin")),
         // Malformed Access-Control-Request-Headers.
-        preflight("request_headers_semicolon", credentialed, app, b"PUT", &[b"content-type;x-custom"], refused_preflight(MALFORMED, "origin")),
-        preflight("request_headers_space_in_name", credentialed, app, b"PUT", &[b"x custom"], refused_preflight(MALFORMED, "origin")),
-        preflight("request_headers_parenthesis", credentialed, app, b"PUT", &[b"x-custom,(x)"], refused_preflight(MALFORMED, "origin")),
-        preflight("request_headers_non_ascii", credentialed, app, b"PUT", &[b"x-\xff"], refused_preflight(MALFORMED, "origin")),
+        preflight("request_headers_semicolon", credentialed, app, b"PUT", &[b"content-type;x-custom"], refused_preflight(BAD_HEADERS, "origin")),
+        preflight("request_headers_space_in_name", credentialed, app, b"PUT", &[b"x custom"], refused_preflight(BAD_HEADERS, "origin")),
+        preflight("request_headers_parenthesis", credentialed, app, b"PUT", &[b"x-custom,(x)"], refused_preflight(BAD_HEADERS, "origin")),
+        preflight("request_headers_non_ascii", credentialed, app, b"PUT", &[b"x-\xff"], refused_preflight(BAD_HEADERS, "origin")),
         // Bounded work: the limits and just inside them.
         preflight("sixteen_empty_elements_pass", credentialed, app, b"PUT", &[&b",".repeat(15)], allowed_credentialed_preflight(APP)),
-        preflight("seventeen_empty_elements_refused", credentialed, app, b"PUT", &[&b",".repeat(16)], refused_preflight(MALFORMED, "origin")),
+        preflight("seventeen_empty_elements_refused", credentialed, app, b"PUT", &[&b",".repeat(16)], refused_preflight(LONG_HEADERS, "origin")),
         preflight("one_twenty_eight_names_pass", credentialed, app, b"PUT", &[&comma_list((0..128).map(|_| "x-custom".to_owned()))], allowed_credentialed_preflight(APP)),
-        preflight("one_twenty_nine_names_refused", credentialed, app, b"PUT", &[&comma_list((0..129).map(|_| "x-custom".to_owned()))], refused_preflight(MALFORMED, "origin")),
+        preflight("one_twenty_nine_names_refused", credentialed, app, b"PUT", &[&comma_list((0..129).map(|_| "x-custom".to_owned()))], refused_preflight(LONG_HEADERS, "origin")),
         // Inner whitespace, which HTTP parsers keep: 17 + 4079 = 4096 bytes.
         preflight("four_thousand_ninety_six_bytes_pass", credentialed, app, b"PUT", &[format!("x-custom,{}x-custom", " ".repeat(4079)).as_bytes()], allowed_credentialed_preflight(APP)),
-        preflight("four_thousand_ninety_seven_bytes_refused", credentialed, app, b"PUT", &[format!("x-custom,{}x-custom", " ".repeat(4080)).as_bytes()], refused_preflight(MALFORMED, "origin")),
+        preflight("four_thousand_ninety_seven_bytes_refused", credentialed, app, b"PUT", &[format!("x-custom,{}x-custom", " ".repeat(4080)).as_bytes()], refused_preflight(LONG_HEADERS, "origin")),
         preflight("sixteen_lines_pass", credentialed, app, b"PUT", &[&b"x-custom"[..]; 16], allowed_credentialed_preflight(APP)),
-        preflight("seventeen_lines_refused", credentialed, app, b"PUT", &[&b"x-custom"[..]; 17], refused_preflight(MALFORMED, "origin")),
-        preflight("thousands_of_names_refused", public_api, b"https://anyone.example", b"PUT", &[&comma_list((0..3000).map(|i| format!("x-{i}")))], refused_preflight(MALFORMED, "access-control-request-headers")),
+        preflight("seventeen_lines_refused", credentialed, app, b"PUT", &[&b"x-custom"[..]; 17], refused_preflight(LONG_HEADERS, "origin")),
+        preflight("thousands_of_names_refused", public_api, b"https://anyone.example", b"PUT", &[&comma_list((0..3000).map(|i| format!("x-{i}")))], refused_preflight(LONG_HEADERS, "access-control-request-headers")),
         // Private Network Access is opt-in.
         Case {
             name: "private_network_not_answered_unless_enabled",
@@ -385,7 +390,7 @@ fn cases() -> Vec<Case> {
         ("origin_trailing_tab", b"https://app.example.com\t", false),
     ];
     for &(name, origin, over_socket) in malformed_origins {
-        let mut case = preflight(name, credentialed, origin, b"PUT", &[], refused_preflight(MALFORMED, "origin"));
+        let mut case = preflight(name, credentialed, origin, b"PUT", &[], refused_preflight(BAD_ORIGIN, "origin"));
         case.over_socket = over_socket;
         cases.push(case);
         let mut case = get(name, credentialed, &[origin], refused_request());
@@ -521,7 +526,7 @@ fn a_megabyte_of_commas_is_refused_at_once() {
     let response = call_now(&mut service, request);
     let elapsed = started.elapsed();
     assert_eq!(response.status(), 403);
-    assert_eq!(response.headers()[CORS_REFUSAL], MALFORMED);
+    assert_eq!(response.headers()[CORS_REFUSAL], LONG_HEADERS);
     assert!(response
         .headers()
         .get("access-control-allow-origin")

@@ -378,13 +378,17 @@ fn the_mix_covers_allowed_refused_and_malformed_answers() {
         .filter_map(|t| t.expect.cors.get("cors-refusal"))
         .map(String::as_str)
         .collect();
+    // Each kind of reason, whatever the culprit it names.
     for why in [
         "origin not allowed",
-        "method not allowed",
-        "header not allowed",
-        "malformed request",
+        "method \"",
+        "header \"",
+        "malformed: ",
     ] {
-        assert!(refusals.contains(&why), "{why}");
+        assert!(
+            refusals.iter().any(|r| r.starts_with(why)),
+            "{why} in {refusals:?}"
+        );
     }
     assert!(
         mix.iter().all(|t| !t.expect.vary.is_empty()),

@@ -3,11 +3,17 @@
 // this page) what the API's CORS policy decided for every request it saw.
 //
 // Contract for automated checks: each case is a
-// <tr data-case data-expected data-outcome data-pass> row, and
+// <tr data-case data-expected data-outcome data-pass data-statuses
+// data-refusals> row (the statuses the server answered, space-separated,
+// and its cors-refusal reasons, joined by " | "), document.body.dataset.debug
+// says whether the cases ran against the debug-mode API (?debug=1), and
 // document.body.dataset.done is "true" once every row is final.
 "use strict";
 
-const apiPort = document.querySelector('meta[name="demo-api-port"]').content;
+// ?debug=1: the same cases against the same API with debug mode on.
+const DEBUG = new URLSearchParams(location.search).get("debug") === "1";
+const apiPort = document.querySelector(
+  DEBUG ? 'meta[name="demo-debug-api-port"]' : 'meta[name="demo-api-port"]').content;
 // The API under the same host name as this page ("localhost" unless the
 // user typed 127.0.0.1): both then belong to one site, so the SameSite=Lax
 // session cookie of the credentials case is sent along.
@@ -26,13 +32,19 @@ function url(path, caseId) {
 // What the server should record for a case, one entry per request in order.
 // `app`: whether the request reached a handler. Only "is it a preflight"
 // is checked of the kind: whether a browser's own headers make a request
-// "simple" or "actual" does not change the answer.
-const PREFLIGHT_ALLOWED = { preflight: true, allowed: true, app: false };
-const PREFLIGHT_REFUSED = { preflight: true, allowed: false, app: false };
-const REQUEST_ALLOWED = { preflight: false, allowed: true, app: true };
+// "simple" or "actual" does not change the answer. `status`: what the
+// server answered, and `debugStatus` what it answers in debug mode.
+const PREFLIGHT_ALLOWED = { preflight: true, allowed: true, app: false, status: 204 };
+// Refused for its method or a header: debug mode answers 200 with the
+// configured lists, so the console names what is missing, and the browser
+// still blocks the request.
+const PREFLIGHT_REFUSED = { preflight: true, allowed: false, app: false, status: 403, debugStatus: 200 };
+// Refused for its origin: 403 with no Access-Control-* header, debug or not.
+const PREFLIGHT_REFUSED_ORIGIN = { preflight: true, allowed: false, app: false, status: 403 };
+const REQUEST_ALLOWED = { preflight: false, allowed: true, app: true, status: 200 };
 // CORS protects the response, not the server: a request the browser sends
 // without asking first runs even when its origin is refused.
-const REQUEST_REFUSED = { preflight: false, allowed: false, app: true };
+const REQUEST_REFUSED = { preflight: false, allowed: false, app: true, status: 200 };
 
 const JSON_TYPE = { "content-type": "application/json" };
 
@@ -181,6 +193,22 @@ const CASES = [
     },
   },
   {
+    id: "refused-origin-put",
+    title: "Refused origin, preflighted",
+    request: "PUT /strict/data, JSON",
+    why: "The preflight from a refused origin gets 403 and no Access-Control-* header, in debug mode too.",
+    expected: "blocked",
+    server: [PREFLIGHT_REFUSED_ORIGIN],
+    async run(id) {
+      const response = await fetch(url("/strict/data", id), {
+        method: "PUT",
+        headers: JSON_TYPE,
+        body: "{}",
+      });
+      return { detail: `status ${response.status}`, ok: true };
+    },
+  },
+  {
     id: "refused-header",
     title: "Refused header",
     request: "PUT /api/items/1 with x-forbidden",
@@ -220,6 +248,7 @@ function addRow(number, testCase) {
   const cells = {
     browser: element("td", { textContent: "…" }),
     server: element("td", { textContent: "…" }),
+    answered: element("td", { textContent: "…" }),
     pass: element("td", { className: "pass", textContent: "…" }),
   };
   row.append(
@@ -230,6 +259,7 @@ function addRow(number, testCase) {
     element("td", {}, element("span", { className: testCase.expected, textContent: testCase.expected })),
     cells.browser,
     cells.server,
+    cells.answered,
     cells.pass,
   );
   document.getElementById("cases").append(row);
@@ -252,6 +282,20 @@ function describe(entry) {
   return `${entry.method} ${entry.path}: ${entry.decision} (${app})`;
 }
 
+// What the server answered one request: its status, the Access-Control-*
+// headers, and the cors-refusal reason, which a script cannot read itself
+// on a refused request (the browser's console and network panel show them).
+function answeredItem(entry) {
+  const item = element("li", {},
+    element("span", { className: entry.status >= 400 ? "blocked" : "status", textContent: String(entry.status) }));
+  const headers = entry.answered.map(([name, value]) => `${name}: ${value}`);
+  item.append(element("div", { className: "detail", textContent: headers.length ? headers.join("\n") : "no Access-Control-* header" }));
+  if (entry.refusal) {
+    item.append(element("div", { className: "refusal", textContent: `cors-refusal: ${entry.refusal}` }));
+  }
+  return item;
+}
+
 // Compares the server's record for a case with what the case expects;
 // returns "" when it matches, or what differs.
 function serverMismatch(entries, expected) {
@@ -264,11 +308,30 @@ function serverMismatch(entries, expected) {
     if ((got.kind === "preflight") !== want.preflight) return `request ${i + 1} should be ${kind}`;
     if (got.allowed !== want.allowed) return `request ${i + 1} should be ${want.allowed ? "allowed" : "refused"}`;
     if (got.reached_app !== want.app) return `request ${i + 1} should ${want.app ? "" : "not "}reach the app`;
+    const status = DEBUG && want.debugStatus ? want.debugStatus : want.status;
+    if (got.status !== status) return `request ${i + 1} should be answered ${status}, was ${got.status}`;
+    // A refusal grants nothing: no Access-Control-Allow-Origin, unless debug
+    // mode answers an allowed origin's preflight refused for its method or
+    // a header (with lists the browser rejects).
+    const namesOrigin = got.answered.some(([name]) => name === "access-control-allow-origin");
+    const debugAnswer = DEBUG && want.preflight && want.debugStatus !== undefined;
+    if (!got.allowed && namesOrigin && !debugAnswer) return `request ${i + 1} is refused yet names the origin`;
+    if (!got.allowed && got.kind === "preflight" && !got.refusal) return `request ${i + 1} has no cors-refusal reason`;
   }
   return "";
 }
 
+// The toggle: the same cases with debug mode on, or off again.
+function showMode() {
+  document.body.dataset.debug = String(DEBUG);
+  document.getElementById("mode").textContent = DEBUG ? "on" : "off";
+  const toggle = document.getElementById("toggle");
+  toggle.href = DEBUG ? "?" : "?debug=1";
+  toggle.textContent = DEBUG ? "Run them with debug mode off" : "Run them with debug mode on";
+}
+
 async function main() {
+  showMode();
   document.getElementById("page-origin").textContent = location.origin;
   document.getElementById("api-origin").textContent = API;
   const rows = CASES.map((testCase, i) => addRow(i + 1, testCase));
@@ -301,6 +364,9 @@ async function main() {
       ...entries.map((entry) => element("li", { textContent: describe(entry) })));
     cells.server.replaceChildren(list);
     if (mismatch) cells.server.append(element("div", { className: "mismatch", textContent: mismatch }));
+    cells.answered.replaceChildren(element("ul", { className: "server" }, ...entries.map(answeredItem)));
+    row.dataset.statuses = entries.map((entry) => entry.status).join(" ");
+    row.dataset.refusals = entries.filter((entry) => entry.refusal).map((entry) => entry.refusal).join(" | ");
 
     const result = results[i];
     const pass = result.outcome === testCase.expected && result.ok && !mismatch;

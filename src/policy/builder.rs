@@ -48,6 +48,7 @@ pub struct PolicyBuilder {
     credentials: bool,
     max_age: Option<Duration>,
     private_network: bool,
+    debug: bool,
 }
 
 fn strings<I>(items: I) -> impl Iterator<Item = String>
@@ -368,6 +369,60 @@ impl PolicyBuilder {
         self
     }
 
+    /// Debug mode, off by default: a preflight from an allowed origin whose
+    /// method or header is refused is answered `200 OK` with
+    /// `Access-Control-Allow-Origin`, `-Allow-Credentials` as configured and
+    /// the configured `-Allow-Methods` and `-Allow-Headers` lists, plus the
+    /// `cors-refusal` reason, instead of a bare `403`. Every browser then
+    /// names the missing method or header in its console ("Method patch is
+    /// not allowed by Access-Control-Allow-Methods"), where a `403` makes
+    /// it blame the origin ("No 'Access-Control-Allow-Origin' header").
+    ///
+    /// Turn it on while developing or when a user reports a CORS error;
+    /// it is safe to leave on, because it never grants anything the policy
+    /// refuses:
+    /// - the lists are the configured ones, so the browser still fails the
+    ///   preflight and never sends the actual request (the browser suite
+    ///   checks this in a real browser);
+    /// - where the policy echoes the request instead of listing (any header,
+    ///   or any method with credentials), only what it allows is echoed;
+    /// - a refused origin, or a malformed request, is still a `403` with no
+    ///   `Access-Control-*` header at all, so nothing new is told to a site
+    ///   that is not allowed;
+    /// - the application is still never called for a preflight;
+    /// - no `Access-Control-Max-Age`, so the browser keeps the answer only
+    ///   its default 5 seconds and a fixed configuration is seen at once.
+    ///
+    /// What it reveals to an allowed origin is what that origin's allowed
+    /// preflights already receive: the configured lists.
+    ///
+    /// ```
+    /// use tower_cors::policy::{Policy, CORS_REFUSAL};
+    /// use http::{header, Request, StatusCode};
+    ///
+    /// let policy = Policy::builder()
+    ///     .allow_origins(["https://app.example.com"])
+    ///     .allow_methods(["PUT"])
+    ///     .debug(true)
+    ///     .build()?;
+    /// let preflight = Request::options("/")
+    ///     .header("origin", "https://app.example.com")
+    ///     .header("access-control-request-method", "patch")
+    ///     .body(())?;
+    /// let decision = policy.evaluate(&preflight);
+    /// assert!(!decision.is_allowed());
+    /// assert_eq!(decision.preflight_status(), Some(StatusCode::OK));
+    /// let headers = decision.headers();
+    /// assert_eq!(headers.get(&header::ACCESS_CONTROL_ALLOW_ORIGIN).unwrap(), "https://app.example.com");
+    /// assert_eq!(headers.get(&header::ACCESS_CONTROL_ALLOW_METHODS).unwrap(), "PUT");
+    /// assert_eq!(headers.get(&CORS_REFUSAL).unwrap(), "method \"patch\" not allowed");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn debug(mut self, on: bool) -> Self {
+        self.debug = on;
+        self
+    }
+
     /// Checks the whole configuration and builds the policy, or lists every
     /// problem found.
     ///
@@ -465,6 +520,7 @@ impl PolicyBuilder {
                 methods,
                 headers,
                 private_network: self.private_network,
+                debug: self.debug,
                 answers: answers::answers(&spec),
                 request_origin_fn: self.request_origin_fn,
                 source,
@@ -487,6 +543,7 @@ impl fmt::Debug for PolicyBuilder {
             .field("credentials", &self.credentials)
             .field("max_age", &self.max_age)
             .field("private_network", &self.private_network)
+            .field("debug", &self.debug)
             .finish()
     }
 }
@@ -521,5 +578,38 @@ impl PolicyBuilder {
             .filter_map(|(name, set)| set.then_some(name))
             .collect();
         (config, functions)
+    }
+}
+
+/// The configuration as written, for `Display`, `Debug` and `explain`.
+pub(super) struct Written<'a> {
+    pub(super) origins: &'a [String],
+    pub(super) any_origin: bool,
+    pub(super) null_origin: bool,
+    pub(super) origin_fn: bool,
+    pub(super) methods: &'a [String],
+    pub(super) headers: &'a [String],
+    pub(super) expose: &'a [String],
+    pub(super) credentials: bool,
+    pub(super) max_age: Option<Duration>,
+    pub(super) private_network: bool,
+    pub(super) debug: bool,
+}
+
+impl PolicyBuilder {
+    pub(super) fn written(&self) -> Written<'_> {
+        Written {
+            origins: &self.origins,
+            any_origin: self.any_origin,
+            null_origin: self.null_origin,
+            origin_fn: self.origin_fn.is_some(),
+            methods: &self.methods,
+            headers: &self.headers,
+            expose: &self.expose,
+            credentials: self.credentials,
+            max_age: self.max_age,
+            private_network: self.private_network,
+            debug: self.debug,
+        }
     }
 }

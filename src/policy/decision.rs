@@ -2,11 +2,13 @@
 //! allowed (or why not), and exactly which headers to send.
 
 use std::fmt;
+use std::sync::OnceLock;
 
+use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, StatusCode};
 
-use super::answers::{AnswerValues, SharedAnswers};
+use super::answers::{AnswerValues, Answers, SharedAnswers};
 use super::vary;
 
 /// The kind of a request, by the Fetch rules (`cors-rules.md` section 4).
@@ -48,14 +50,21 @@ impl fmt::Display for RequestKind {
     }
 }
 
-/// Why the policy refused a request.
+/// Why the policy refused a request, naming the culprit.
 ///
-/// For a preflight the layer answers `403 Forbidden` itself; for other
-/// requests the application answers and no `Access-Control-Allow-*` header
-/// is added, so the browser hides the response from the page.
+/// For a preflight the layer answers `403 Forbidden` itself (or, in
+/// [debug mode](crate::PolicyBuilder::debug), `200 OK` with the configured
+/// lists, which the browser still rejects), and its [`CORS_REFUSAL`] header
+/// carries this refusal's text. For other requests the application answers
+/// and no `Access-Control-Allow-*` header is added, so the browser hides the
+/// response from the page.
+///
+/// Only values already checked to be tokens (a method, a header name,
+/// lowercased) are quoted from the request; an origin never is, so nothing
+/// a client sends can put other text in the header or the message.
 ///
 /// ```
-/// use tower_cors::policy::{Policy, Refusal};
+/// use tower_cors::policy::{Policy, Refusal, CORS_REFUSAL};
 /// use http::{Method, Request};
 ///
 /// let policy = Policy::builder().allow_origins(["https://a.example"]).build()?;
@@ -66,6 +75,7 @@ impl fmt::Display for RequestKind {
 /// let decision = policy.evaluate(&preflight);
 /// assert_eq!(decision.refusal(), Some(&Refusal::MethodNotAllowed(Method::DELETE)));
 /// assert_eq!(decision.refusal().unwrap().to_string(), "method \"DELETE\" not allowed");
+/// assert_eq!(decision.headers().get(&CORS_REFUSAL).unwrap(), "method \"DELETE\" not allowed");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -82,65 +92,55 @@ pub enum Refusal {
     #[error("header \"{0}\" not allowed")]
     HeaderNotAllowed(HeaderName),
     /// The request cannot have come from a browser as it stands.
-    #[error("malformed request: {0}")]
+    #[error("malformed: {0}")]
     Malformed(Malformed),
 }
 
 impl Refusal {
-    /// A fixed, short description of the kind of refusal, sent in the
-    /// [`CORS_REFUSAL`] header of refused preflights.
+    /// The kind of refusal in a fixed, short text, without the culprit:
+    /// `origin not allowed`, `method not allowed`, `header not allowed` or
+    /// `malformed request`. The [`CORS_REFUSAL`] header carries the whole
+    /// [`to_string`](ToString::to_string), which names the culprit.
     ///
     /// ```
     /// use tower_cors::policy::Refusal;
+    /// use http::Method;
     ///
     /// assert_eq!(Refusal::OriginNotAllowed.summary(), "origin not allowed");
+    /// assert_eq!(Refusal::MethodNotAllowed(Method::PUT).summary(), "method not allowed");
     /// ```
     pub fn summary(&self) -> &'static str {
-        self.kind().text()
-    }
-
-    fn kind(&self) -> Summary {
         match self {
-            Refusal::OriginNotAllowed => Summary::Origin,
-            Refusal::MethodNotAllowed(_) => Summary::Method,
-            Refusal::HeaderNotAllowed(_) => Summary::Header,
-            Refusal::Malformed(_) => Summary::Malformed,
+            Refusal::OriginNotAllowed => "origin not allowed",
+            Refusal::MethodNotAllowed(_) => "method not allowed",
+            Refusal::HeaderNotAllowed(_) => "header not allowed",
+            Refusal::Malformed(_) => "malformed request",
         }
     }
 }
 
-/// The kinds of [`Refusal`], each with the text its [`CORS_REFUSAL`]
-/// header carries.
+/// The ready-made [`CORS_REFUSAL`] maps of refused preflights: one whole
+/// for the most common refusal, a refused origin, and one whose reason is a
+/// [`PLACEHOLDER`] filled in per request (the malformed reasons, fixed
+/// texts, and the method and header ones, which name the culprit).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Summary {
     Origin,
-    Method,
-    Header,
-    Malformed,
+    Given,
 }
 
 impl Summary {
-    pub(crate) const ALL: [Summary; 4] = [
-        Summary::Origin,
-        Summary::Method,
-        Summary::Header,
-        Summary::Malformed,
-    ];
-
-    fn text(self) -> &'static str {
-        self.value().to_str().unwrap_or_default()
-    }
+    pub(crate) const ALL: [Summary; 2] = [Summary::Origin, Summary::Given];
 
     pub(crate) fn value(self) -> &'static HeaderValue {
-        static VALUES: [HeaderValue; 4] = [
-            HeaderValue::from_static("origin not allowed"),
-            HeaderValue::from_static("method not allowed"),
-            HeaderValue::from_static("header not allowed"),
-            HeaderValue::from_static("malformed request"),
-        ];
-        &VALUES[self as usize]
+        match self {
+            Summary::Origin => &ORIGIN_NOT_ALLOWED,
+            Summary::Given => &PLACEHOLDER,
+        }
     }
 }
+
+static ORIGIN_NOT_ALLOWED: HeaderValue = HeaderValue::from_static("origin not allowed");
 
 /// Why a request is refused, borrowing what it names from the request: the
 /// layer only needs the [`Summary`], so the owned [`Refusal`] (which copies
@@ -158,13 +158,45 @@ pub(crate) enum Denied<'r> {
 }
 
 impl Denied<'_> {
-    pub(crate) fn summary(self) -> Summary {
-        match self {
-            Denied::Origin => Summary::Origin,
-            Denied::Method(_) => Summary::Method,
-            Denied::Header(_) => Summary::Header,
-            Denied::Malformed(_) => Summary::Malformed,
+    /// The [`CORS_REFUSAL`] value: the text of [`Refusal`]'s `Display`.
+    /// Fixed texts are copied for free; a method or header name costs one
+    /// allocation of exactly the text's length.
+    pub(crate) fn reason(self) -> HeaderValue {
+        let (prefix, token, lowercase) = match self {
+            Denied::Origin => return ORIGIN_NOT_ALLOWED.clone(),
+            Denied::Malformed(malformed) => return malformed.value().clone(),
+            Denied::Method(method) => (&b"method \""[..], method, false),
+            Denied::Header(name) => (&b"header \""[..], name, true),
+        };
+        const SUFFIX: &[u8] = b"\" not allowed";
+        // Exactly the length: `Bytes` then takes the buffer as it is,
+        // where spare capacity would cost a second allocation.
+        let mut text = Vec::with_capacity(prefix.len() + token.len() + SUFFIX.len());
+        text.extend_from_slice(prefix);
+        match lowercase {
+            true => text.extend(token.iter().map(u8::to_ascii_lowercase)),
+            false => text.extend_from_slice(token),
         }
+        text.extend_from_slice(SUFFIX);
+        // The token was checked (`tchar` only), so this never fails; if it
+        // did, the request would be malformed, and is then said to be.
+        HeaderValue::from_maybe_shared(Bytes::from(text))
+            .unwrap_or_else(|_| Malformed::InvalidRequestHeaders.value().clone())
+    }
+
+    /// What a refused preflight is answered with (outside debug mode).
+    pub(crate) fn refused_preflight(self) -> Grant {
+        match self {
+            Denied::Origin => Grant::RefusedPreflight(Summary::Origin),
+            Denied::Malformed(malformed) => Grant::RefusedMalformed(malformed),
+            denied => Grant::RefusedBecause(denied.reason()),
+        }
+    }
+
+    /// A refusal that debug mode answers with the configured lists: the
+    /// origin is allowed, only the method or a header is not.
+    pub(crate) fn is_method_or_header(self) -> bool {
+        matches!(self, Denied::Method(_) | Denied::Header(_))
     }
 
     pub(crate) fn to_refusal(self) -> Refusal {
@@ -181,6 +213,24 @@ impl Denied<'_> {
                 Refusal::HeaderNotAllowed,
             ),
             Denied::Malformed(malformed) => Refusal::Malformed(malformed),
+        }
+    }
+}
+
+/// The same text as [`Refusal`]'s, without building one: for logs.
+impl fmt::Display for Denied<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Both are `tchar` tokens: ASCII, no quote, no control byte.
+        let text = |token: &[u8]| String::from_utf8_lossy(token).into_owned();
+        match *self {
+            Denied::Origin => f.write_str("origin not allowed"),
+            Denied::Method(method) => write!(f, "method \"{}\" not allowed", text(method)),
+            Denied::Header(name) => write!(
+                f,
+                "header \"{}\" not allowed",
+                text(name).to_ascii_lowercase()
+            ),
+            Denied::Malformed(malformed) => write!(f, "malformed: {malformed}"),
         }
     }
 }
@@ -203,13 +253,13 @@ impl Denied<'_> {
 #[non_exhaustive]
 pub enum Malformed {
     /// More than one `Origin` header.
-    #[error("more than one Origin header")]
+    #[error("several Origin headers")]
     MultipleOrigins,
     /// An `Origin` that is not `null` nor `scheme://host[:port]` as browsers write it.
     #[error("Origin is not a serialized origin")]
     InvalidOrigin,
     /// More than one `Access-Control-Request-Method` header.
-    #[error("more than one Access-Control-Request-Method header")]
+    #[error("several Access-Control-Request-Method headers")]
     MultipleRequestMethods,
     /// An `Access-Control-Request-Method` that is not a method token.
     #[error("Access-Control-Request-Method is not a method")]
@@ -220,6 +270,44 @@ pub enum Malformed {
     /// An `Access-Control-Request-Headers` over the size any browser sends.
     #[error("Access-Control-Request-Headers is too long")]
     RequestHeadersTooLong,
+}
+
+impl Malformed {
+    /// The [`CORS_REFUSAL`] value, `malformed: ` and the `Display` text,
+    /// ready-made (a test checks that the two agree).
+    pub(crate) fn value(self) -> &'static HeaderValue {
+        static MULTIPLE_ORIGINS: HeaderValue =
+            HeaderValue::from_static("malformed: several Origin headers");
+        static INVALID_ORIGIN: HeaderValue =
+            HeaderValue::from_static("malformed: Origin is not a serialized origin");
+        static MULTIPLE_METHODS: HeaderValue =
+            HeaderValue::from_static("malformed: several Access-Control-Request-Method headers");
+        static INVALID_METHOD: HeaderValue =
+            HeaderValue::from_static("malformed: Access-Control-Request-Method is not a method");
+        static INVALID_HEADERS: HeaderValue = HeaderValue::from_static(
+            "malformed: Access-Control-Request-Headers is not a list of header names",
+        );
+        static HEADERS_TOO_LONG: HeaderValue =
+            HeaderValue::from_static("malformed: Access-Control-Request-Headers is too long");
+        match self {
+            Malformed::MultipleOrigins => &MULTIPLE_ORIGINS,
+            Malformed::InvalidOrigin => &INVALID_ORIGIN,
+            Malformed::MultipleRequestMethods => &MULTIPLE_METHODS,
+            Malformed::InvalidRequestMethod => &INVALID_METHOD,
+            Malformed::InvalidRequestHeaders => &INVALID_HEADERS,
+            Malformed::RequestHeadersTooLong => &HEADERS_TOO_LONG,
+        }
+    }
+
+    /// Every kind, in the order declared.
+    pub(crate) const ALL: [Malformed; 6] = [
+        Malformed::MultipleOrigins,
+        Malformed::InvalidOrigin,
+        Malformed::MultipleRequestMethods,
+        Malformed::InvalidRequestMethod,
+        Malformed::InvalidRequestHeaders,
+        Malformed::RequestHeadersTooLong,
+    ];
 }
 
 /// The CORS headers to send.
@@ -267,8 +355,25 @@ pub(crate) enum Grant {
         headers: Option<HeaderValue>,
         private_network: bool,
     },
-    /// A refused preflight, answered with this [`Refusal::summary`].
+    /// A refused preflight answered with a ready-made map: a refused
+    /// origin at run time; [`Summary::Given`] only to build the map that
+    /// [`RefusedBecause`](Grant::RefusedBecause) fills in.
     RefusedPreflight(Summary),
+    /// A refused preflight, answered with this `cors-refusal` reason (a
+    /// method or header that names the culprit).
+    RefusedBecause(HeaderValue),
+    /// A malformed preflight, answered from [`malformed_map`].
+    RefusedMalformed(Malformed),
+    /// A preflight from an allowed origin whose method or header is
+    /// refused, answered in debug mode: the allowed origin, credentials and
+    /// the configured lists (`headers` holds the requested names the policy
+    /// allows, when it allows any header), so that the browser names what
+    /// is missing; never the refused method or header itself.
+    DebugPreflight {
+        allow_origin: HeaderValue,
+        headers: Option<HeaderValue>,
+        reason: HeaderValue,
+    },
 }
 
 /// The `Access-Control-Allow-Private-Network` header (not in `http`'s list).
@@ -290,10 +395,14 @@ pub const ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK: HeaderName =
 pub const ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK: HeaderName =
     HeaderName::from_static("access-control-request-private-network");
 
-/// `cors-refusal`, sent on refused preflights only, says what kind of
-/// refusal it was (see [`Refusal::summary`]), so that a developer looking
-/// at the failed preflight in the browser's network panel sees why. It is
-/// not an `Access-Control-*` header and browsers ignore it.
+/// `cors-refusal`, sent on refused preflights only, says why, naming the
+/// culprit: `origin not allowed`, `method "patch" not allowed`, `header
+/// "x-forbidden" not allowed`, `malformed: several Origin headers`, ... (the
+/// [`Refusal`]'s `Display`), so that a developer looking at the failed
+/// preflight in the browser's network panel sees why. It is not an
+/// `Access-Control-*` header and browsers ignore it. It tells a client
+/// nothing it did not send or could not learn by trying: whether its own
+/// origin, method or header is allowed.
 ///
 /// ```
 /// use tower_cors::policy::{Policy, CORS_REFUSAL};
@@ -331,7 +440,8 @@ pub(crate) fn entries<'a>(values: &'a AnswerValues, grant: &'a Grant) -> [Entry<
     }
     let vary_preflight = values.vary_preflight.as_ref();
     // What each kind of grant sends beyond the policy's fixed values:
-    // (allow origin, credentials?, expose?, preflight lists, vary, refusal).
+    // (allow origin, credentials?, expose?, preflight lists, vary, refusal);
+    // the preflight lists are (methods, headers, private network, max age).
     let (allow_origin, credentials, expose, preflight, vary, refusal) = match grant {
         Grant::Nothing { vary_origin } => (
             None,
@@ -348,6 +458,29 @@ pub(crate) fn entries<'a>(values: &'a AnswerValues, grant: &'a Grant) -> [Entry<
             None,
             vary_preflight,
             Some(summary.value()),
+        ),
+        Grant::RefusedBecause(reason) => (None, false, false, None, vary_preflight, Some(reason)),
+        Grant::RefusedMalformed(malformed) => (
+            None,
+            false,
+            false,
+            None,
+            vary_preflight,
+            Some(malformed.value()),
+        ),
+        // No max age: the browser keeps this answer its default 5 s, so a
+        // fixed configuration is seen at once.
+        Grant::DebugPreflight {
+            allow_origin,
+            headers,
+            reason,
+        } => (
+            Some(allow_origin),
+            true,
+            false,
+            Some((&None, headers, false, false)),
+            vary_preflight,
+            Some(reason),
         ),
         Grant::Actual { allow_origin } => (
             Some(allow_origin),
@@ -366,7 +499,7 @@ pub(crate) fn entries<'a>(values: &'a AnswerValues, grant: &'a Grant) -> [Entry<
             Some(allow_origin),
             true,
             false,
-            Some((methods, headers, *private_network)),
+            Some((methods, headers, *private_network, true)),
             vary_preflight,
             None,
         ),
@@ -379,15 +512,17 @@ pub(crate) fn entries<'a>(values: &'a AnswerValues, grant: &'a Grant) -> [Entry<
         ),
         with(
             header::ACCESS_CONTROL_ALLOW_METHODS,
-            preflight.and_then(|(m, _, _)| m.as_ref().or(values.allow_methods.as_ref())),
+            preflight.and_then(|(m, _, _, _)| m.as_ref().or(values.allow_methods.as_ref())),
         ),
         with(
             header::ACCESS_CONTROL_ALLOW_HEADERS,
-            preflight.and_then(|(_, h, _)| h.as_ref().or(values.allow_headers.as_ref())),
+            preflight.and_then(|(_, h, _, _)| h.as_ref().or(values.allow_headers.as_ref())),
         ),
         with(
             header::ACCESS_CONTROL_MAX_AGE,
-            preflight.and(values.max_age.as_ref()),
+            preflight
+                .filter(|(_, _, _, max_age)| *max_age)
+                .and(values.max_age.as_ref()),
         ),
         with(
             header::ACCESS_CONTROL_EXPOSE_HEADERS,
@@ -395,7 +530,7 @@ pub(crate) fn entries<'a>(values: &'a AnswerValues, grant: &'a Grant) -> [Entry<
         ),
         with(
             ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
-            preflight.and_then(|(_, _, pn)| pn.then_some(&TRUE)),
+            preflight.and_then(|(_, _, pn, _)| pn.then_some(&TRUE)),
         ),
         with(header::VARY, vary),
         with(CORS_REFUSAL, refusal),
@@ -524,9 +659,14 @@ impl CorsHeaders {
                 ..
             } => Some(&answers.preflight),
             Grant::RefusedPreflight(summary) => Some(&answers.refused[*summary as usize]),
+            Grant::RefusedBecause(_) => Some(&answers.refused[Summary::Given as usize]),
+            Grant::RefusedMalformed(malformed) => Some(malformed_map(answers, *malformed)),
             Grant::Nothing { vary_origin: true } => Some(&answers.vary_only),
-            // Private Network Access is rare: inserted one by one.
-            Grant::Preflight { .. } | Grant::Nothing { vary_origin: false } => None,
+            // Private Network Access and debug answers are rare: inserted
+            // one by one.
+            Grant::Preflight { .. }
+            | Grant::DebugPreflight { .. }
+            | Grant::Nothing { vary_origin: false } => None,
         }
     }
 
@@ -568,9 +708,65 @@ impl CorsHeaders {
                     }
                 }
             }
-            Grant::RefusedPreflight(_) | Grant::Nothing { .. } => {}
+            Grant::RefusedBecause(reason) => fill(headers, CORS_REFUSAL, reason),
+            Grant::RefusedPreflight(_)
+            | Grant::RefusedMalformed(_)
+            | Grant::DebugPreflight { .. }
+            | Grant::Nothing { .. } => {}
         }
     }
+}
+
+/// The ready-made answer to a malformed preflight. Such answers differ
+/// between policies only in their `Vary`, which takes one of eight values
+/// (`origin`, `access-control-request-method`, `access-control-request-
+/// headers`, each there or not), so they are shared by every policy: built
+/// once, on the first malformed preflight, 48 small maps (about 18 KiB)
+/// kept for the life of the process. Copying one costs what copying the
+/// refused origin's map costs; nothing is filled in.
+fn malformed_map(answers: &Answers, malformed: Malformed) -> &'static HeaderMap {
+    const NAMES: [&str; 3] = [
+        "origin",
+        "access-control-request-method",
+        "access-control-request-headers",
+    ];
+    static MAPS: OnceLock<Vec<HeaderMap>> = OnceLock::new();
+    let maps = MAPS.get_or_init(|| {
+        let mut maps = Vec::with_capacity(8 * Malformed::ALL.len());
+        for shape in 0..8usize {
+            let vary: Vec<&str> = (0..NAMES.len())
+                .filter(|bit| shape & (1 << bit) != 0)
+                .map(|bit| NAMES[bit])
+                .collect();
+            // Eight short texts, leaked once: copies of a value over
+            // `'static` bytes touch no reference count.
+            let vary: &'static str = Box::leak(vary.join(", ").into_boxed_str());
+            let values = AnswerValues {
+                credentials: None,
+                expose: None,
+                max_age: None,
+                allow_methods: None,
+                allow_headers: None,
+                vary_actual: None,
+                vary_preflight: (!vary.is_empty()).then(|| HeaderValue::from_static(vary)),
+            };
+            for malformed in Malformed::ALL {
+                let grant = Grant::RefusedMalformed(malformed);
+                let mut map = HeaderMap::with_capacity(MAX_LEN);
+                for (name, value) in entries(&values, &grant).into_iter().flatten() {
+                    map.append(name, value.clone());
+                }
+                maps.push(map.clone());
+            }
+        }
+        maps
+    });
+    // The bits in the order of `NAMES`, as the policy's `Vary` of
+    // preflights names them (`AnswerSpec::vary_preflight`).
+    let shape = usize::from(answers.values.vary_actual.is_some())
+        | usize::from(answers.echo_methods) << 1
+        | usize::from(answers.echo_headers) << 2;
+    &maps[shape * Malformed::ALL.len() + malformed as usize]
 }
 
 /// Puts `value` in place of a ready-made map's placeholder for `name`.
@@ -743,7 +939,11 @@ impl Decision {
     /// The status of the answer to give without calling the application:
     /// `204 No Content` for an allowed preflight, `403 Forbidden` for a
     /// refused one, and `None` for every other request, which the
-    /// application answers.
+    /// application answers. In [debug mode](crate::PolicyBuilder::debug), a
+    /// preflight from an allowed origin refused for its method or a header
+    /// is answered `200 OK` (an ok status, so that the browser goes on to
+    /// name the missing method or header; not the `204` of a grant, so that
+    /// the two are told apart in the network panel).
     ///
     /// ```
     /// use tower_cors::Policy;
@@ -764,13 +964,16 @@ impl Decision {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn preflight_status(&self) -> Option<StatusCode> {
-        preflight_status(self.kind, self.refusal.is_some())
+        preflight_status(self.kind, self.refusal.is_some(), &self.headers.grant)
     }
 }
 
-fn preflight_status(kind: RequestKind, refused: bool) -> Option<StatusCode> {
+fn preflight_status(kind: RequestKind, refused: bool, grant: &Grant) -> Option<StatusCode> {
     match (kind, refused) {
         (RequestKind::Preflight, false) => Some(StatusCode::NO_CONTENT),
+        (RequestKind::Preflight, true) if matches!(grant, Grant::DebugPreflight { .. }) => {
+            Some(StatusCode::OK)
+        }
         (RequestKind::Preflight, true) => Some(StatusCode::FORBIDDEN),
         _ => None,
     }
@@ -788,7 +991,7 @@ pub(crate) struct Verdict<'r> {
 impl Verdict<'_> {
     /// See [`Decision::preflight_status`].
     pub(crate) fn preflight_status(&self) -> Option<StatusCode> {
-        preflight_status(self.kind, self.denied.is_some())
+        preflight_status(self.kind, self.denied.is_some(), &self.headers.grant)
     }
 
     pub(crate) fn into_decision(self) -> Decision {
@@ -807,5 +1010,47 @@ impl fmt::Display for Decision {
             (kind, None) => write!(f, "{kind} allowed"),
             (kind, Some(refusal)) => write!(f, "{kind} refused: {refusal}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ready_made_reasons_read_as_the_refusals_do() {
+        assert_eq!(
+            Denied::Origin.reason(),
+            Refusal::OriginNotAllowed.to_string()
+        );
+        for malformed in Malformed::ALL {
+            assert_eq!(
+                Denied::Malformed(malformed).reason(),
+                Refusal::Malformed(malformed).to_string()
+            );
+            assert_eq!(
+                Denied::Malformed(malformed).to_string(),
+                Refusal::Malformed(malformed).to_string()
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_maps_are_indexed_in_declaration_order() {
+        for (i, malformed) in Malformed::ALL.into_iter().enumerate() {
+            assert_eq!(malformed as usize, i);
+        }
+    }
+
+    #[test]
+    fn built_reasons_name_the_token_and_have_no_spare_capacity() {
+        let method = Denied::Method(b"patch");
+        assert_eq!(method.reason(), "method \"patch\" not allowed");
+        assert_eq!(method.reason(), method.to_refusal().to_string());
+        assert_eq!(method.to_string(), method.to_refusal().to_string());
+        let header = Denied::Header(b"X-Forbidden");
+        assert_eq!(header.reason(), "header \"x-forbidden\" not allowed");
+        assert_eq!(header.reason(), header.to_refusal().to_string());
+        assert_eq!(header.to_string(), header.to_refusal().to_string());
     }
 }

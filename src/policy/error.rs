@@ -28,7 +28,22 @@ use std::fmt;
 ///     .iter()
 ///     .any(|p| matches!(p, ConfigProblem::ForbiddenMethod { .. })));
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// Its `Debug` is its `Display`, since that is what `fn main() -> Result<…>`
+/// and `unwrap` print:
+///
+/// ```
+/// use tower_cors::Policy;
+///
+/// let err = Policy::builder().allow_origins(["https://a.example/"]).build().unwrap_err();
+/// assert_eq!(format!("{err:?}"), err.to_string());
+/// assert_eq!(
+///     format!("{err:?}"),
+///     "invalid CORS policy (1 problem):\n  - origin \"https://a.example/\" can never match \
+///      a browser's Origin header: it ends with a slash; browsers never send one"
+/// );
+/// ```
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ConfigError {
     problems: Vec<ConfigProblem>,
 }
@@ -80,6 +95,14 @@ impl fmt::Display for ConfigError {
             write!(f, "\n  - {problem}")?;
         }
         Ok(())
+    }
+}
+
+/// The same text as `Display`: a list of problems a person reads, not the
+/// struct (`fn main() -> Result<(), ConfigError>` prints `Debug`).
+impl fmt::Debug for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 

@@ -48,7 +48,9 @@ mod builder;
 mod classify;
 mod config;
 mod decision;
+mod display;
 mod error;
+mod explain;
 mod headers;
 mod method;
 mod origin;
@@ -65,11 +67,13 @@ use http::Method;
 use answers::SharedAnswers;
 pub use builder::PolicyBuilder;
 pub use config::{NotSerializable, PolicyConfig};
+pub(crate) use decision::Verdict;
 pub use decision::{
     CorsHeaders, Decision, Malformed, Refusal, RequestKind, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
     ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK, CORS_REFUSAL,
 };
-use decision::{Denied, Grant, Verdict};
+use decision::{Denied, Grant};
+pub(crate) use display::Escaped;
 pub use error::{ConfigError, ConfigProblem, OriginSyntaxError};
 
 use headers::AllowedHeaders;
@@ -98,7 +102,7 @@ use predicate::{RequestOriginPredicate, Unlisted};
 /// assert_eq!(headers.get(&header::VARY).unwrap(), "origin");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Policy {
     rules: Arc<Rules>,
 }
@@ -110,11 +114,14 @@ pub(crate) struct Rules {
     methods: Methods,
     headers: AllowedHeaders,
     private_network: bool,
+    /// Debug mode: see [`PolicyBuilder::debug`].
+    debug: bool,
     /// What every answer carries whatever the request.
     answers: SharedAnswers,
     /// Asked about well-formed origins the lists refuse (`predicate`).
     request_origin_fn: Option<RequestOriginPredicate>,
-    /// The configuration as given, for [`Policy::config`].
+    /// The configuration as given: [`Policy::config`] reports it, and
+    /// `Display`, `Debug` and `explain` show it.
     source: PolicyBuilder,
 }
 
@@ -331,17 +338,13 @@ impl Policy {
                 listed => listed,
             }
         };
-        let grant = allow_origin.and_then(|allow_origin| match request_method {
-            Some(requested) => {
+        let (grant, denied) = match (allow_origin, request_method) {
+            (Ok(allow_origin), Some(requested)) => {
                 preflight::answer(rules, allow_origin, requested, several_methods, headers)
             }
-            None => Ok(Grant::Actual { allow_origin }),
-        });
-
-        let (grant, denied) = match grant {
-            Ok(grant) => (grant, None),
-            Err(denied) if preflight => (Grant::RefusedPreflight(denied.summary()), Some(denied)),
-            Err(denied) => (
+            (Ok(allow_origin), None) => (Grant::Actual { allow_origin }, None),
+            (Err(denied), Some(_)) => (denied.refused_preflight(), Some(denied)),
+            (Err(denied), None) => (
                 Grant::Nothing {
                     vary_origin: self.varies_by_origin(),
                 },

@@ -1,7 +1,10 @@
 //! The answer to a preflight (`#cors-preflight-fetch-0`), once its origin
 //! has been allowed: is the method allowed, is every requested header
-//! allowed, and which `Access-Control-Allow-*` values say so.
+//! allowed, and which `Access-Control-Allow-*` values say so; refused, the
+//! answer that says why, and in debug mode the one that lets the browser
+//! say it too.
 
+use bytes::{BufMut, BytesMut};
 use http::header::{HeaderMap, HeaderValue};
 
 use super::decision::{Denied, Grant, Malformed, ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK};
@@ -9,16 +12,33 @@ use super::headers::{for_each_requested, is_token, reflect_requested};
 use super::Rules;
 
 /// What a preflight from an allowed origin (answered with `allow_origin`)
-/// is granted, or why it is refused. `method` is the request's first
-/// `Access-Control-Request-Method` line; `several` says whether there are
-/// more.
+/// is granted, or why it is refused with the answer to send then. `method`
+/// is the request's first `Access-Control-Request-Method` line; `several`
+/// says whether there are more.
 pub(crate) fn answer<'r>(
     rules: &Rules,
     allow_origin: HeaderValue,
     method: &'r HeaderValue,
     several: bool,
     request: &'r HeaderMap,
-) -> Result<Grant, Denied<'r>> {
+) -> (Grant, Option<Denied<'r>>) {
+    match check(rules, method, several, request) {
+        Ok(()) => (grant(rules, allow_origin, method, request), None),
+        Err(denied) if rules.debug && denied.is_method_or_header() => (
+            debug_answer(rules, allow_origin, denied, request),
+            Some(denied),
+        ),
+        Err(denied) => (denied.refused_preflight(), Some(denied)),
+    }
+}
+
+/// Whether the method and every requested header are allowed.
+fn check<'r>(
+    rules: &Rules,
+    method: &'r HeaderValue,
+    several: bool,
+    request: &'r HeaderMap,
+) -> Result<(), Denied<'r>> {
     if several {
         return Err(Denied::Malformed(Malformed::MultipleRequestMethods));
     }
@@ -28,15 +48,21 @@ pub(crate) fn answer<'r>(
     if !rules.methods.allows(method.as_bytes()) {
         return Err(Denied::Method(method.as_bytes()));
     }
-
     for_each_requested(request, |name| {
         if rules.headers.allows(name) {
             Ok(())
         } else {
             Err(Denied::Header(name))
         }
-    })?;
+    })
+}
 
+fn grant(
+    rules: &Rules,
+    allow_origin: HeaderValue,
+    method: &HeaderValue,
+    request: &HeaderMap,
+) -> Grant {
     let answers = &rules.answers;
     let methods = answers.echo_methods.then(|| method.clone());
     let headers = if answers.echo_headers {
@@ -48,11 +74,57 @@ pub(crate) fn answer<'r>(
         && request
             .get(ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK)
             .is_some_and(|v| v == "true");
-
-    Ok(Grant::Preflight {
+    Grant::Preflight {
         allow_origin,
         methods,
         headers,
         private_network,
-    })
+    }
+}
+
+/// Debug mode's answer to a preflight refused for its method or a header:
+/// an ok status, the allowed origin, credentials as configured and the
+/// configured lists, so that the browser's console names what is missing.
+///
+/// It grants nothing the policy refuses. The lists are the configured ones,
+/// which allow only what the policy allows; where the policy echoes the
+/// request instead of listing (any method with credentials, any header),
+/// nothing is echoed that the policy refuses: no method at all (any method
+/// is refused only when forbidden, which no page can send), and of the
+/// requested headers only those the policy allows. The browser therefore
+/// still fails the preflight and never sends the actual request.
+fn debug_answer(
+    rules: &Rules,
+    allow_origin: HeaderValue,
+    denied: Denied<'_>,
+    request: &HeaderMap,
+) -> Grant {
+    let headers = match rules.answers.echo_headers {
+        true => allowed_requested(rules, request),
+        false => None,
+    };
+    Grant::DebugPreflight {
+        allow_origin,
+        headers,
+        reason: denied.reason(),
+    }
+}
+
+/// The requested header names the policy allows, joined by commas; `None`
+/// when there are none or the list cannot be read.
+fn allowed_requested(rules: &Rules, request: &HeaderMap) -> Option<HeaderValue> {
+    let mut joined = BytesMut::new();
+    let read = for_each_requested(request, |name| {
+        if rules.headers.allows(name) {
+            if !joined.is_empty() {
+                joined.put_u8(b',');
+            }
+            joined.extend(name.iter().map(u8::to_ascii_lowercase));
+        }
+        Ok(())
+    });
+    if read.is_err() || joined.is_empty() {
+        return None;
+    }
+    HeaderValue::from_maybe_shared(joined.freeze()).ok()
 }

@@ -498,6 +498,46 @@ pub fn all() -> Vec<Case> {
             .key("vary_origin")
             .allowed("GET:", CACHEABLE)
             .server(&["app GET", "app GET"]),
+        // --- Debug mode: a refused method or header is answered 200 with
+        // the configured lists and the reason, so the console names what is
+        // missing; the browser still blocks, and never sends the request ---
+        Case::new("debug_mode_refused_method_still_blocked", App, DebugMode, r#"{method: "DELETE"}"#)
+            .blocked()
+            .server(&[
+                "preflight DELETE -> 200 origin=echoed methods=PUT headers=content-type \
+                 cors-refusal=method \"DELETE\" not allowed",
+            ]),
+        Case::new(
+            "debug_mode_lowercase_patch_still_blocked",
+            App,
+            DebugMode,
+            r#"{method: "patch", headers: {"content-type": "application/json"}, body: "[]"}"#,
+        )
+        .blocked()
+        .server(&[
+            "preflight patch [content-type] -> 200 origin=echoed methods=PUT \
+             headers=content-type cors-refusal=method \"patch\" not allowed",
+        ]),
+        Case::new(
+            "debug_mode_refused_header_still_blocked",
+            App,
+            DebugMode,
+            r#"{method: "PUT", headers: {"content-type": "application/json", "x-forbidden": "1"}, body: "{}"}"#,
+        )
+        .blocked()
+        .server(&[
+            "preflight PUT [content-type,x-forbidden] -> 200 origin=echoed methods=PUT \
+             headers=content-type cors-refusal=header \"x-forbidden\" not allowed",
+        ]),
+        Case::new("debug_mode_allowed_put_unchanged", App, DebugMode, JSON_PUT)
+            .allowed(r#"PUT:{"a":1}"#, SAFELISTED)
+            .server(&["preflight PUT [content-type] -> 204", "app PUT"]),
+        Case::new("debug_mode_refused_origin_still_403", Evil, DebugMode, JSON_PUT)
+            .blocked()
+            .server(&["preflight PUT [content-type] -> 403"]),
+        Case::new("debug_mode_refused_origin_simple_get_blocked", Evil, DebugMode, "{}")
+            .blocked()
+            .server(&["app GET"]),
         // --- Last: the cached preflight, past the browser's default 5 s ---
         Case::new("cached_preflight_reused_after_5s", App, Exact, JSON_PUT)
             .key("cached_preflight")

@@ -101,13 +101,13 @@ fn start() -> Result<(DemoProcess, String), String> {
     let demo = DemoProcess(child);
     let stdout = stdout.ok_or("no stdout")?;
 
-    // A thread reads stdout to its end, so the demo never blocks on a full pipe.
+    // A thread reads stdout to its end, so the demo never blocks on a full
+    // pipe nor fails to print once the URLs have been read.
     let (lines, received) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if lines.send(line).is_err() {
-                break;
-            }
+            // No one listens once the URLs are known: keep draining.
+            let _ = lines.send(line);
         }
     });
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -139,10 +139,49 @@ pub async fn check(client: &Client, engine: &str) -> Vec<Outcome> {
     }
 }
 
+/// What the server's `cors-refusal` and status must say for the rows that
+/// are refused for a reason the page cannot read: (case, reason, status
+/// without debug mode, status with it). Debug mode answers a refused
+/// method or header `200`, never a refused origin.
+const REASONS: &[(&str, &str, &str, &str)] = &[
+    (
+        "patch-lowercase",
+        "method \"patch\" not allowed",
+        "403",
+        "200",
+    ),
+    (
+        "refused-header",
+        "header \"x-forbidden\" not allowed",
+        "403",
+        "200",
+    ),
+    ("refused-origin-put", "origin not allowed", "403", "403"),
+];
+
 async fn check_rows(client: &Client, engine: &str) -> Result<Vec<Outcome>, String> {
     let (_demo, page) = start()?;
     let origin = page.trim_end_matches('/');
-    open_page(client, origin).await?;
+    let mut outcomes = check_run(client, engine, origin, false).await?;
+    outcomes.extend(check_run(client, engine, origin, true).await?);
+    Ok(outcomes)
+}
+
+/// One load of the page, with debug mode on or off: every row as
+/// promised, and the server's reasons and statuses as in [`REASONS`].
+async fn check_run(
+    client: &Client,
+    engine: &str,
+    origin: &str,
+    debug: bool,
+) -> Result<Vec<Outcome>, String> {
+    let prefix = if debug { "demo-debug" } else { "demo" };
+    if debug {
+        let url = format!("{origin}/?debug=1");
+        within(&format!("opening {url}"), client.goto(&url)).await?;
+    } else {
+        open_page(client, origin).await?;
+    }
 
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
@@ -165,7 +204,9 @@ async fn check_rows(client: &Client, engine: &str) -> Result<Vec<Outcome>, Strin
         client.execute(
             r#"return Array.from(document.querySelectorAll("tr[data-case]"), (row) => ({
                    case: row.dataset.case, expected: row.dataset.expected,
-                   outcome: row.dataset.outcome, pass: row.dataset.pass }))"#,
+                   outcome: row.dataset.outcome, pass: row.dataset.pass,
+                   statuses: row.dataset.statuses, refusals: row.dataset.refusals,
+                   debug: document.body.dataset.debug }))"#,
             vec![],
         ),
     )
@@ -188,7 +229,7 @@ async fn check_rows(client: &Client, engine: &str) -> Result<Vec<Outcome>, Strin
     };
     match (screenshot, target_dir()) {
         (Ok(png), Ok(target)) => {
-            let path = target.join(format!("demo-screenshot-{engine}.png"));
+            let path = target.join(format!("{prefix}-screenshot-{engine}.png"));
             match std::fs::write(&path, png) {
                 Ok(()) => println!("demo screenshot: {}", path.display()),
                 Err(e) => println!("demo screenshot not saved to {path:?}: {e}"),
@@ -204,11 +245,39 @@ async fn check_rows(client: &Client, engine: &str) -> Result<Vec<Outcome>, Strin
     } else {
         Err(format!("{} rows, expected at least {MIN_ROWS}", rows.len()))
     };
-    report("demo_has_enough_rows", &count);
-    outcomes.push(("demo_has_enough_rows".to_owned(), count));
+    let name = format!("{prefix}_has_enough_rows");
+    report(&name, &count);
+    outcomes.push((name, count));
+    for &(case, reason, status, debug_status) in REASONS {
+        let name = format!("{prefix}_reason:{case}");
+        let row = rows.iter().find(|row| row["case"] == case);
+        let field = |name: &str| {
+            row.and_then(|row| row[name].as_str())
+                .unwrap_or("<missing>")
+                .to_owned()
+        };
+        let status = if debug { debug_status } else { status };
+        let result = if field("debug") != debug.to_string() {
+            Err(format!("the page ran with debug={}", field("debug")))
+        } else if field("refusals") != reason {
+            Err(format!(
+                "cors-refusal {:?}, expected {reason:?}",
+                field("refusals")
+            ))
+        } else if field("statuses") != status {
+            Err(format!(
+                "statuses {:?}, expected {status:?}",
+                field("statuses")
+            ))
+        } else {
+            Ok(())
+        };
+        report(&name, &result);
+        outcomes.push((name, result));
+    }
     for row in rows {
         let field = |name: &str| row[name].as_str().unwrap_or("<missing>").to_owned();
-        let name = format!("demo:{}", field("case"));
+        let name = format!("{prefix}:{}", field("case"));
         let (expected, outcome, pass) = (field("expected"), field("outcome"), field("pass"));
         let result = if !matches!(expected.as_str(), "allowed" | "blocked") {
             Err(format!("data-expected={expected:?}"))

@@ -11,8 +11,9 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::header::{
+    ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
     ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, CACHE_CONTROL, CONTENT_TYPE,
-    COOKIE, SET_COOKIE,
+    COOKIE, ORIGIN, SET_COOKIE,
 };
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
@@ -20,7 +21,7 @@ use axum::response::{Html, Response};
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
-use tower_cors::policy::ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK;
+use tower_cors::policy::{ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK, CORS_REFUSAL};
 use tower_cors::{CorsLayer, Policy};
 
 /// The cookie `/set-cookie` sets and credentialed cases expect back.
@@ -61,10 +62,12 @@ pub enum Api {
     /// `http://app.example.localhost:P`; PUT with content-type; private network
     /// access allowed.
     PrivateNetwork,
+    /// `http://app.example.test:P`; PUT with content-type; debug mode.
+    DebugMode,
 }
 
 impl Api {
-    pub const ALL: [Api; 7] = [
+    pub const ALL: [Api; 8] = [
         Api::Exact,
         Api::Credentials,
         Api::Pattern,
@@ -72,6 +75,7 @@ impl Api {
         Api::AnyHeader,
         Api::NoCache,
         Api::PrivateNetwork,
+        Api::DebugMode,
     ];
 
     /// The host name the browser uses for this server.
@@ -124,6 +128,11 @@ impl Api {
                 .allow_methods(["PUT"])
                 .allow_headers(["content-type"])
                 .allow_private_network(true),
+            Api::DebugMode => builder
+                .allow_origins([app])
+                .allow_methods(["PUT"])
+                .allow_headers(["content-type"])
+                .debug(true),
         };
         built.build().unwrap_or_else(|e| panic!("{self:?}: {e}"))
     }
@@ -258,8 +267,38 @@ async fn at_the_layer(State(trace): State<Trace>, request: Request, next: Next) 
         line.push_str(" +cookie");
     }
     let key = case_key(request.uri());
+    let origin = header(headers, ORIGIN).map(str::to_owned);
     let response = next.run(request).await;
-    line.push_str(&format!(" -> {}", response.status().as_u16()));
+    let status = response.status();
+    line.push_str(&format!(" -> {}", status.as_u16()));
+    let answered = response.headers();
+    if status.is_success() {
+        // Debug mode's answer to a refusal: what the browser was told.
+        if let Some(reason) = header(answered, CORS_REFUSAL) {
+            let allow_origin = header(answered, ACCESS_CONTROL_ALLOW_ORIGIN);
+            let same = allow_origin.is_some() && allow_origin == origin.as_deref();
+            line.push_str(if same {
+                " origin=echoed"
+            } else {
+                " origin=not-echoed"
+            });
+            for (name, short) in [
+                (ACCESS_CONTROL_ALLOW_METHODS, "methods"),
+                (ACCESS_CONTROL_ALLOW_HEADERS, "headers"),
+            ] {
+                if let Some(value) = header(answered, name) {
+                    line.push_str(&format!(" {short}={value}"));
+                }
+            }
+            line.push_str(&format!(" cors-refusal={reason}"));
+        }
+    } else if answered
+        .keys()
+        .any(|name| name.as_str().starts_with("access-control-"))
+    {
+        // A refusal must grant nothing.
+        line.push_str(" +access-control-*");
+    }
     trace.push(key, line);
     response
 }

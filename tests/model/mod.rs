@@ -150,13 +150,26 @@ pub enum ModelRefusal {
 }
 
 impl ModelRefusal {
-    /// The `cors-refusal` header value of a refused preflight.
-    pub fn summary(&self) -> &'static str {
+    /// The `cors-refusal` header value of a refused preflight: the
+    /// culprit named when it is a token, a fixed text otherwise.
+    pub fn reason(&self) -> String {
         match self {
-            ModelRefusal::OriginNotAllowed => "origin not allowed",
-            ModelRefusal::MethodNotAllowed(_) => "method not allowed",
-            ModelRefusal::HeaderNotAllowed(_) => "header not allowed",
-            ModelRefusal::Malformed(_) => "malformed request",
+            ModelRefusal::OriginNotAllowed => "origin not allowed".to_owned(),
+            ModelRefusal::MethodNotAllowed(method) => format!("method \"{method}\" not allowed"),
+            ModelRefusal::HeaderNotAllowed(name) => format!("header \"{name}\" not allowed"),
+            ModelRefusal::Malformed(kind) => format!(
+                "malformed: {}",
+                match *kind {
+                    MULTIPLE_ORIGINS => "several Origin headers",
+                    INVALID_ORIGIN => "Origin is not a serialized origin",
+                    MULTIPLE_REQUEST_METHODS => "several Access-Control-Request-Method headers",
+                    INVALID_REQUEST_METHOD => "Access-Control-Request-Method is not a method",
+                    INVALID_REQUEST_HEADERS => {
+                        "Access-Control-Request-Headers is not a list of header names"
+                    }
+                    _ => "Access-Control-Request-Headers is too long",
+                }
+            ),
         }
     }
 }
@@ -713,7 +726,7 @@ pub fn answer(policy: &ModelPolicy, request: &ModelRequest) -> Answer {
         // Refused: nothing is granted; a refused preflight says why.
         headers.retain(|name, _| name == "vary");
         if kind == Kind::Preflight {
-            headers.insert("cors-refusal".to_owned(), refusal.summary().into());
+            headers.insert("cors-refusal".to_owned(), refusal.reason().into_bytes());
         }
     }
     Answer {
