@@ -8,10 +8,15 @@
 #
 #   benches/instructions.sh              # every scenario, 1 and 1000 origins and a pattern
 #   benches/instructions.sh 1-origin get-allowed preflight-allowed
+#   N=200 benches/instructions.sh 100000-origins   # tower-http's list is linear
+#   RELOADS=100000 benches/instructions.sh 1-origin get-allowed
 #
 # Needs valgrind. Each scenario runs N (default 20000) times through
-# tower-cors, tower-http and no layer; overhead = (layer - none) / N, so the
-# setup both runs share cancels out.
+# tower-cors (`CorsLayer::new` and `CorsLayer::reloadable`), tower-http and
+# no layer; overhead = (layer - none) / N, so the setup all runs share
+# cancels out. With RELOADS set, it compares instead the reloadable layer
+# with its first policy and the same after RELOADS replacements by
+# distinct policies (all runs do the replacements).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-20000}
@@ -20,7 +25,7 @@ exe=$(cargo bench --bench cors --no-run --message-format=json 2>/dev/null |
 [ -x "$exe" ] || { echo "could not build the bench" >&2; exit 1; }
 
 count() {
-    CORS_BENCH_LOOP="$1/$2/$3/$N" valgrind --tool=callgrind --callgrind-out-file=/dev/null "$exe" 2>&1 |
+    CORS_BENCH_RELOADS="${RELOADS:-0}" CORS_BENCH_LOOP="$1/$2/$3/$N" valgrind --tool=callgrind --callgrind-out-file=/dev/null "$exe" 2>&1 |
         sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
 }
 
@@ -32,14 +37,30 @@ fi
 scenarios=("$@")
 [ ${#scenarios[@]} -gt 0 ] || scenarios=(get-without-origin get-allowed get-disallowed preflight-allowed preflight-disallowed preflight-hostile-64k)
 
-echo "| origins | scenario | tower-http instructions | tower-cors instructions | ratio |"
-echo "|---|---|---:|---:|---:|"
+if [ -n "${RELOADS:-}" ]; then
+    echo "| origins | scenario | reloadable, first policy | after $RELOADS reloads | ratio |"
+    echo "|---|---|---:|---:|---:|"
+    for origins in "${origins_list[@]}"; do
+        for scenario in "${scenarios[@]}"; do
+            base=$(count base "$origins" "$scenario")
+            first=$(count tower-cors-reloadable "$origins" "$scenario")
+            reloaded=$(count tower-cors-reloaded "$origins" "$scenario")
+            awk -v o="$origins" -v s="$scenario" -v b="$base" -v f="$first" -v r="$reloaded" -v n="$N" \
+                'BEGIN { printf "| %s | %s | %.0f | %.0f | %.3f |\n", o, s, (f-b)/n, (r-b)/n, (r-b)/(f-b) }'
+        done
+    done
+    exit
+fi
+
+echo "| origins | scenario | tower-http instructions | tower-cors instructions | reloadable instructions | ratio |"
+echo "|---|---|---:|---:|---:|---:|"
 for origins in "${origins_list[@]}"; do
     for scenario in "${scenarios[@]}"; do
         base=$(count base "$origins" "$scenario")
         ours=$(count tower-cors "$origins" "$scenario")
+        live=$(count tower-cors-reloadable "$origins" "$scenario")
         theirs=$(count tower-http "$origins" "$scenario")
-        awk -v o="$origins" -v s="$scenario" -v b="$base" -v c="$ours" -v h="$theirs" -v n="$N" \
-            'BEGIN { printf "| %s | %s | %.0f | %.0f | %.3f |\n", o, s, (h-b)/n, (c-b)/n, (c-b)/(h-b) }'
+        awk -v o="$origins" -v s="$scenario" -v b="$base" -v c="$ours" -v l="$live" -v h="$theirs" -v n="$N" \
+            'BEGIN { printf "| %s | %s | %.0f | %.0f | %.0f | %.3f |\n", o, s, (h-b)/n, (c-b)/n, (l-b)/n, (c-b)/(h-b) }'
     done
 done

@@ -39,11 +39,14 @@
 mod future;
 mod layer;
 pub mod policy;
+mod reload;
 mod service;
+mod source;
 
 pub use future::ResponseFuture;
 pub use layer::CorsLayer;
 pub use policy::{
     ConfigError, ConfigProblem, Decision, Policy, PolicyBuilder, Refusal, RequestKind,
 };
+pub use reload::PolicyHandle;
 pub use service::Cors;
