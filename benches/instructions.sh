@@ -8,7 +8,7 @@
 #
 #   benches/instructions.sh              # every scenario, 1 and 1000 origins and a pattern
 #   benches/instructions.sh 1-origin get-allowed preflight-allowed
-#   N=200 benches/instructions.sh 100000-origins   # tower-http's list is linear
+#   LOOP_ONLY=1 N=200 benches/instructions.sh 100000-origins   # tower-http's list is linear
 #   RELOADS=100000 benches/instructions.sh 1-origin get-allowed
 #
 # Needs valgrind. Each scenario runs N (default 20000) times through
@@ -18,7 +18,8 @@
 # with its first policy and the same after RELOADS replacements by
 # distinct policies; those runs count the requests alone
 # (--toggle-collect), since building 100,000 policies costs a few million
-# instructions more or less from run to run.
+# instructions more or less from run to run. LOOP_ONLY=1 does the same in
+# the first mode, for long setups such as 100,000 origins.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-20000}
@@ -61,14 +62,16 @@ if [ -n "${RELOADS:-}" ]; then
     exit
 fi
 
+counter=count
+[ -z "${LOOP_ONLY:-}" ] || counter=count_loop
 echo "| origins | scenario | tower-http instructions | tower-cors instructions | reloadable instructions | ratio |"
 echo "|---|---|---:|---:|---:|---:|"
 for origins in "${origins_list[@]}"; do
     for scenario in "${scenarios[@]}"; do
-        base=$(count base "$origins" "$scenario")
-        ours=$(count tower-cors "$origins" "$scenario")
-        live=$(count tower-cors-reloadable "$origins" "$scenario")
-        theirs=$(count tower-http "$origins" "$scenario")
+        base=$($counter base "$origins" "$scenario" 0)
+        ours=$($counter tower-cors "$origins" "$scenario" 0)
+        live=$($counter tower-cors-reloadable "$origins" "$scenario" 0)
+        theirs=$($counter tower-http "$origins" "$scenario" 0)
         awk -v o="$origins" -v s="$scenario" -v b="$base" -v c="$ours" -v l="$live" -v h="$theirs" -v n="$N" \
             'BEGIN { printf "| %s | %s | %.0f | %.0f | %.0f | %.3f |\n", o, s, (h-b)/n, (c-b)/n, (l-b)/n, (c-b)/(h-b) }'
     done
