@@ -2,14 +2,18 @@
 //!
 //! Both layers wrap the same trivial service and get the same requests,
 //! built afresh in every iteration, under the same policy: allowed origins
-//! (1, 1000 with the allowed one last, or a subdomain pattern), methods
-//! GET/POST/PUT, two allowed headers, one exposed header, credentials and a
-//! max-age.
+//! (1, 1000 or 100,000 with the allowed one last, or a subdomain pattern),
+//! methods GET/POST/PUT, two allowed headers, one exposed header,
+//! credentials and a max-age.
 //!
-//! - `overhead/{crate}/{origins}/{scenario}`: time through the layer minus
+//! - `overhead/{layer}/{origins}/{scenario}`: time through the layer minus
 //!   the same iteration without it (building the request and calling the
 //!   bare service, or only building it for a preflight), timed back to back
-//!   in each sample.
+//!   in each sample. `{layer}` is `tower-http`, `tower-cors`
+//!   (`CorsLayer::new`), `tower-cors-reloadable` (`CorsLayer::reloadable`,
+//!   its first policy) or `tower-cors-reloaded` (the same after its handle
+//!   replaced the policy 100,000 times with distinct ones, the last being
+//!   the scenario's).
 //! - `baseline/{scenario}`: that iteration without the layer.
 //! - `clone/{crate}/{origins}`: cloning and dropping the wrapped service.
 //! - `parts/*`: tower-cors's classify, evaluate and apply_to alone.
@@ -35,6 +39,7 @@ use criterion::Criterion;
 use http::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, VARY};
 use http::{Method, Request, Response};
 use http_body_util::Empty;
+use tower_cors::{Cors, CorsLayer, Policy, PolicyHandle};
 use tower_http::cors::{AllowOrigin, CorsLayer as TowerHttpLayer};
 use tower_layer::Layer;
 use tower_service::Service;
@@ -88,16 +93,25 @@ const DISALLOWED: &str = "https://evil.example";
 enum Origins {
     One,
     Thousand,
+    /// What a SaaS with a front-end per customer lists: exact origins are
+    /// one hash lookup however many there are.
+    HundredThousand,
     Pattern,
 }
 
 impl Origins {
-    const ALL: [Origins; 3] = [Origins::One, Origins::Thousand, Origins::Pattern];
+    const ALL: [Origins; 4] = [
+        Origins::One,
+        Origins::Thousand,
+        Origins::HundredThousand,
+        Origins::Pattern,
+    ];
 
     fn name(self) -> &'static str {
         match self {
             Origins::One => "1-origin",
             Origins::Thousand => "1000-origins",
+            Origins::HundredThousand => "100000-origins",
             Origins::Pattern => "pattern",
         }
     }
@@ -107,6 +121,7 @@ impl Origins {
         let count = match self {
             Origins::One => 1,
             Origins::Thousand => 1000,
+            Origins::HundredThousand => 100_000,
             Origins::Pattern => unreachable!("a pattern is not a list"),
         };
         let mut origins: Vec<String> = (1..count)
@@ -117,21 +132,56 @@ impl Origins {
     }
 }
 
-fn tower_cors_layer(origins: Origins) -> tower_cors::CorsLayer {
-    let builder = tower_cors::Policy::builder();
+fn tower_cors_policy(origins: Origins) -> Policy {
+    let builder = Policy::builder();
     let builder = match origins {
         Origins::Pattern => builder.allow_origins(["https://*.example.com"]),
         _ => builder.allow_origins(origins.list()),
     };
-    let policy = builder
+    builder
         .allow_methods(["GET", "POST", "PUT"])
         .allow_headers(["content-type", "x-custom"])
         .expose_headers(["x-request-id"])
         .allow_credentials(true)
         .max_age(Duration::from_secs(600))
         .build()
-        .expect("valid policy");
-    tower_cors::CorsLayer::new(policy)
+        .expect("valid policy")
+}
+
+fn tower_cors_layer(origins: Origins) -> CorsLayer {
+    CorsLayer::new(tower_cors_policy(origins))
+}
+
+/// How many times the handle of `tower-cors-reloaded` replaces its policy.
+const RELOADS: u64 = 100_000;
+
+/// The `i`-th policy of a server that reloads: distinct in its origins and
+/// in every answer value (`Access-Control-Max-Age`), as each reload of an
+/// edited configuration is.
+fn reload_policy(i: u64) -> Policy {
+    Policy::builder()
+        .allow_origins([ALLOWED.to_owned(), format!("https://r{i}.example.net")])
+        .allow_methods(["GET", "POST", "PUT"])
+        .allow_headers(["content-type", "x-custom"])
+        .expose_headers(["x-request-id"])
+        .allow_credentials(true)
+        .max_age(Duration::from_secs(i % 86_400))
+        .build()
+        .expect("valid policy")
+}
+
+/// A reloadable layer with the scenario's policy, after its handle
+/// replaced the policy `reloads` times: with distinct ones, then with the
+/// scenario's, built afresh.
+fn reloaded_layer(origins: Origins, reloads: u64) -> (CorsLayer, PolicyHandle) {
+    let (layer, handle) = CorsLayer::reloadable(tower_cors_policy(origins));
+    if reloads > 0 {
+        for i in 1..reloads {
+            handle.replace(reload_policy(i));
+        }
+        handle.replace(tower_cors_policy(origins));
+    }
+    (layer, handle)
 }
 
 fn tower_http_layer(origins: Origins) -> TowerHttpLayer {
@@ -327,38 +377,106 @@ fn baselines(c: &mut Criterion, requests: &Requests, waker: &Waker) {
     }
 }
 
+/// The services compared, wrapping the same [`App`] under the same policy.
+struct Layered {
+    tower_cors: Cors<App>,
+    reloadable: Cors<App>,
+    reloaded: Cors<App>,
+    tower_http: tower_http::cors::Cors<App>,
+}
+
+impl Layered {
+    /// `reloads` replacements for the reloaded layer.
+    fn new(origins: Origins, reloads: u64) -> Self {
+        Self {
+            tower_cors: tower_cors_layer(origins).layer(App),
+            reloadable: CorsLayer::reloadable(tower_cors_policy(origins))
+                .0
+                .layer(App),
+            reloaded: reloaded_layer(origins, reloads).0.layer(App),
+            tower_http: tower_http_layer(origins).layer(App),
+        }
+    }
+}
+
+/// The overhead of one request through `service`.
+fn overhead_through<S>(
+    c: &mut Criterion,
+    id: &str,
+    service: &mut S,
+    requests: &Requests,
+    scenario: Scenario,
+    waker: &Waker,
+) where
+    S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>,
+{
+    overhead(
+        c,
+        id,
+        || {
+            black_box(call(service, requests.make(black_box(scenario)), waker));
+        },
+        baseline(requests, scenario, waker),
+    );
+}
+
 fn overheads(c: &mut Criterion, requests: &Requests, waker: &Waker) {
     for origins in Origins::ALL {
-        let mut ours = tower_cors_layer(origins).layer(App);
-        let mut theirs = tower_http_layer(origins).layer(App);
+        let mut layered = Layered::new(origins, RELOADS);
+        check_reloaded(&mut layered.reloaded, requests, waker);
         let extra = match origins {
             Origins::One => &[Scenario::BrowserGetAllowed][..],
             _ => &[],
         };
         for &scenario in Scenario::ALL.iter().chain(extra) {
             let id =
-                |krate: &str| format!("overhead/{krate}/{}/{}", origins.name(), scenario.name());
-            overhead(
+                |layer: &str| format!("overhead/{layer}/{}/{}", origins.name(), scenario.name());
+            let l = &mut layered;
+            overhead_through(
                 c,
                 &id("tower-cors"),
-                || {
-                    black_box(call(&mut ours, requests.make(black_box(scenario)), waker));
-                },
-                baseline(requests, scenario, waker),
+                &mut l.tower_cors,
+                requests,
+                scenario,
+                waker,
             );
-            overhead(
+            overhead_through(
+                c,
+                &id("tower-cors-reloadable"),
+                &mut l.reloadable,
+                requests,
+                scenario,
+                waker,
+            );
+            overhead_through(
+                c,
+                &id("tower-cors-reloaded"),
+                &mut l.reloaded,
+                requests,
+                scenario,
+                waker,
+            );
+            overhead_through(
                 c,
                 &id("tower-http"),
-                || {
-                    black_box(call(&mut theirs, requests.make(black_box(scenario)), waker));
-                },
-                baseline(requests, scenario, waker),
+                &mut l.tower_http,
+                requests,
+                scenario,
+                waker,
             );
         }
         // axum clones the route's service for every request.
-        let id = |krate: &str| format!("clone/{krate}/{}", origins.name());
-        c.bench_function(&id("tower-cors"), |b| b.iter(|| black_box(&ours).clone()));
-        c.bench_function(&id("tower-http"), |b| b.iter(|| black_box(&theirs).clone()));
+        let id = |layer: &str| format!("clone/{layer}/{}", origins.name());
+        let l = &layered;
+        c.bench_function(&id("tower-cors"), |b| {
+            b.iter(|| black_box(&l.tower_cors).clone())
+        });
+        c.bench_function(&id("tower-cors-reloadable"), |b| {
+            b.iter(|| black_box(&l.reloadable).clone())
+        });
+        c.bench_function(&id("tower-http"), |b| {
+            b.iter(|| black_box(&l.tower_http).clone())
+        });
     }
 }
 
@@ -369,7 +487,7 @@ fn overheads(c: &mut Criterion, requests: &Requests, waker: &Waker) {
 /// allocations), which the layer pays when the application's response has
 /// no header.
 fn parts(c: &mut Criterion, requests: &Requests) {
-    let policy = tower_cors_layer(Origins::One).policy().clone();
+    let policy = tower_cors_policy(Origins::One);
     let build = |scenario: Scenario| {
         move || {
             black_box(requests.make(black_box(scenario)));
@@ -422,42 +540,83 @@ fn parts(c: &mut Criterion, requests: &Requests) {
     });
 }
 
-/// Sanity check before timing: both layers answer each scenario as
-/// expected, so that no benchmark times an error path by mistake.
+/// What a scenario must get: the status, and the allowed origin if any.
+fn expected(scenario: Scenario) -> (u16, Option<&'static str>) {
+    match scenario {
+        Scenario::GetWithoutOrigin | Scenario::GetDisallowed => (200, None),
+        Scenario::GetAllowed | Scenario::BrowserGetAllowed => (200, Some(ALLOWED)),
+        Scenario::PreflightAllowed => (204, Some(ALLOWED)),
+        Scenario::PreflightDisallowed | Scenario::PreflightHostile => (403, None),
+    }
+}
+
+fn allowed_origin(response: &Response<Body>) -> Option<&[u8]> {
+    response
+        .headers()
+        .get("access-control-allow-origin")
+        .map(HeaderValue::as_bytes)
+}
+
+/// Checks that a tower-cors service answers every scenario as expected.
+fn check_tower_cors(name: &str, service: &mut Cors<App>, requests: &Requests, waker: &Waker) {
+    for scenario in Scenario::ALL
+        .into_iter()
+        .chain([Scenario::BrowserGetAllowed])
+    {
+        let response = call(service, requests.make(scenario), waker);
+        let (status, allowed) = expected(scenario);
+        assert_eq!(
+            response.status().as_u16(),
+            status,
+            "{name} {}",
+            scenario.name()
+        );
+        assert_eq!(
+            allowed_origin(&response),
+            allowed.map(str::as_bytes),
+            "{name} {}",
+            scenario.name()
+        );
+    }
+}
+
+/// The reloaded layer answers as the others do, and its last reload put
+/// in force the scenario's policy (600 s of max-age), not a reload policy.
+fn check_reloaded(service: &mut Cors<App>, requests: &Requests, waker: &Waker) {
+    check_tower_cors("reloaded", service, requests, waker);
+    let response = call(service, requests.make(Scenario::PreflightAllowed), waker);
+    assert_eq!(response.headers()["access-control-max-age"], "600");
+}
+
+/// Sanity check before timing: every layer answers each scenario as
+/// expected, so that no benchmark times an error path by mistake. The
+/// reloaded layer is checked here after a few reloads (the code is the
+/// same), and after all of them where it is built.
 fn check_answers(requests: &Requests, waker: &Waker) {
     for origins in Origins::ALL {
-        let mut ours = tower_cors_layer(origins).layer(App);
-        let mut theirs = tower_http_layer(origins).layer(App);
+        check_layered(&mut Layered::new(origins, 3), requests, waker);
+    }
+}
+
+fn check_layered(layered: &mut Layered, requests: &Requests, waker: &Waker) {
+    {
+        check_tower_cors("tower-cors", &mut layered.tower_cors, requests, waker);
+        check_tower_cors("reloadable", &mut layered.reloadable, requests, waker);
+        check_reloaded(&mut layered.reloaded, requests, waker);
         for scenario in Scenario::ALL
             .into_iter()
             .chain([Scenario::BrowserGetAllowed])
         {
-            let ours = call(&mut ours, requests.make(scenario), waker);
-            let theirs = call(&mut theirs, requests.make(scenario), waker);
-            let allow =
-                |r: &Response<Body>| r.headers().get("access-control-allow-origin").cloned();
-            let (status, allowed) = match scenario {
-                Scenario::GetWithoutOrigin | Scenario::GetDisallowed => (200, None),
-                Scenario::GetAllowed | Scenario::BrowserGetAllowed => (200, Some(ALLOWED)),
-                Scenario::PreflightAllowed => (204, Some(ALLOWED)),
-                Scenario::PreflightDisallowed | Scenario::PreflightHostile => (403, None),
-            };
-            assert_eq!(ours.status().as_u16(), status, "{}", scenario.name());
-            assert_eq!(
-                allow(&ours).as_ref().map(|v| v.as_bytes()),
-                allowed.map(str::as_bytes),
-                "{}",
-                scenario.name()
-            );
+            let theirs = call(&mut layered.tower_http, requests.make(scenario), waker);
             // tower-http answers every OPTIONS with 200 and does not check
             // the requested headers, so the hostile preflight gets its
             // `Access-Control-Allow-Origin` there.
             let theirs_allowed = match scenario {
                 Scenario::PreflightHostile => Some(ALLOWED),
-                _ => allowed,
+                _ => expected(scenario).1,
             };
             assert_eq!(
-                allow(&theirs).as_ref().map(|v| v.as_bytes()),
+                allowed_origin(&theirs),
                 theirs_allowed.map(str::as_bytes),
                 "tower-http {}",
                 scenario.name()
@@ -470,11 +629,11 @@ fn main() {
     let started = SystemTime::now();
     let waker = Waker::from(Arc::new(NoopWaker));
     let requests = Requests::new();
-    check_answers(&requests, &waker);
     if let Some(spec) = std::env::var_os("CORS_BENCH_LOOP") {
         run_loop(&spec.to_string_lossy(), &requests, &waker);
         return;
     }
+    check_answers(&requests, &waker);
 
     let mut c = Criterion::default().configure_from_args();
     baselines(&mut c, &requests, &waker);
@@ -486,9 +645,12 @@ fn main() {
 }
 
 /// For counting instructions (`benches/instructions.sh`): runs one
-/// scenario `n` times through `tower-cors`, `tower-http` or no layer
+/// scenario `n` times through one layer (`tower-cors`,
+/// `tower-cors-reloadable`, `tower-cors-reloaded`, `tower-http`) or none
 /// (`base`), with nothing else timed or printed. `spec` is
 /// `{which}/{origins}/{scenario}/{n}`, origins as in the benchmark ids.
+/// The reloaded layer's handle replaces its policy `CORS_BENCH_RELOADS`
+/// times (default 0).
 fn run_loop(spec: &str, requests: &Requests, waker: &Waker) {
     let parts: Vec<&str> = spec.split('/').collect();
     let [which, origins, scenario, n] = parts[..] else {
@@ -504,10 +666,33 @@ fn run_loop(spec: &str, requests: &Requests, waker: &Waker) {
         .find(|s| s.name() == scenario)
         .unwrap_or_else(|| panic!("no scenario {scenario:?}"));
     let n: u64 = n.parse().expect("n is a number");
-    // Both layers are built in every mode, so that building them (1000
-    // origins take a while) is the same in all three counts and cancels.
-    let mut ours = tower_cors_layer(origins).layer(App);
-    let mut theirs = tower_http_layer(origins).layer(App);
+    let reloads: u64 = std::env::var("CORS_BENCH_RELOADS")
+        .ok()
+        .map(|r| r.parse().expect("CORS_BENCH_RELOADS is a number"))
+        .unwrap_or(0);
+    // Every layer is built, and every reload done, in every mode, so that
+    // building them (1000 origins or 100,000 reloads take a while) is the
+    // same in all counts and cancels.
+    let mut layered = Layered::new(origins, reloads);
+    check_layered(&mut layered, requests, waker);
+    measured_loop(which, &mut layered, requests, scenario, waker, n);
+}
+
+/// The requests of [`run_loop`] alone, in a function of its own so that
+/// callgrind can count it without the setup (`--toggle-collect`), as
+/// `instructions.sh` does where the setup is long and its count varies
+/// from run to run (100,000 reloads).
+#[inline(never)]
+fn measured_loop(
+    which: &str,
+    layered: &mut Layered,
+    requests: &Requests,
+    scenario: Scenario,
+    waker: &Waker,
+    n: u64,
+) {
+    // Inlined: a tail call to it would leave `measured_loop` for callgrind.
+    #[inline(always)]
     fn through<S>(service: &mut S, requests: &Requests, scenario: Scenario, waker: &Waker, n: u64)
     where
         S: Service<Request<Body>, Response = Response<Body>, Error = Infallible>,
@@ -516,16 +701,19 @@ fn run_loop(spec: &str, requests: &Requests, waker: &Waker) {
             black_box(call(service, requests.make(black_box(scenario)), waker));
         }
     }
+    let l = layered;
     match which {
-        "tower-cors" => through(&mut ours, requests, scenario, waker, n),
-        "tower-http" => through(&mut theirs, requests, scenario, waker, n),
+        "tower-cors" => through(&mut l.tower_cors, requests, scenario, waker, n),
+        "tower-cors-reloadable" => through(&mut l.reloadable, requests, scenario, waker, n),
+        "tower-cors-reloaded" => through(&mut l.reloaded, requests, scenario, waker, n),
+        "tower-http" => through(&mut l.tower_http, requests, scenario, waker, n),
         "base" => {
             let mut run = baseline(requests, scenario, waker);
             for _ in 0..n {
                 run();
             }
         }
-        _ => panic!("which is tower-cors, tower-http or base, not {which:?}"),
+        _ => panic!("which is tower-cors, tower-cors-reloadable, tower-cors-reloaded, tower-http or base, not {which:?}"),
     }
 }
 
@@ -564,52 +752,82 @@ fn print_table(since: SystemTime) {
         _ => "-".to_owned(),
     };
     println!();
-    println!("CORS overhead, median ns; ratio = tower-cors / tower-http (target <= 0.25)");
-    println!("| origins | scenario | tower-http ns | tower-cors ns | ratio |");
-    println!("|---|---|---:|---:|---:|");
+    println!("CORS overhead, median ns; ratio = tower-cors / tower-http (target <= 0.25);");
+    println!("reloadable = CorsLayer::reloadable, reloaded = the same after {RELOADS} reloads");
+    println!(
+        "| origins | scenario | tower-http ns | tower-cors ns | reloadable ns | reloaded ns | ratio |"
+    );
+    println!("|---|---|---:|---:|---:|---:|---:|");
     for origins in Origins::ALL {
         for scenario in Scenario::ALL
             .into_iter()
             .chain([Scenario::BrowserGetAllowed])
         {
             let id =
-                |krate: &str| format!("overhead/{krate}/{}/{}", origins.name(), scenario.name());
+                |layer: &str| format!("overhead/{layer}/{}/{}", origins.name(), scenario.name());
             let (ours, theirs) = (get(&id("tower-cors")), get(&id("tower-http")));
             if ours.is_none() && theirs.is_none() {
                 continue;
             }
             println!(
-                "| {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} |",
                 origins.name(),
                 scenario.name(),
                 fmt(theirs),
                 fmt(ours),
+                fmt(get(&id("tower-cors-reloadable"))),
+                fmt(get(&id("tower-cors-reloaded"))),
                 ratio(ours, theirs)
             );
         }
-        let id = |krate: &str| format!("clone/{krate}/{}", origins.name());
+        let id = |layer: &str| format!("clone/{layer}/{}", origins.name());
         let (ours, theirs) = (get(&id("tower-cors")), get(&id("tower-http")));
         println!(
-            "| {} | clone-service | {} | {} | {} |",
+            "| {} | clone-service | {} | {} | {} | - | {} |",
             origins.name(),
             fmt(theirs),
             fmt(ours),
+            fmt(get(&id("tower-cors-reloadable"))),
             ratio(ours, theirs)
         );
     }
+    for (many, target) in [
+        (Origins::Thousand, "1.2"),
+        (Origins::HundredThousand, "1.2"),
+    ] {
+        println!();
+        println!(
+            "tower-cors, {} / 1 origin (target <= {target}):",
+            many.name()
+        );
+        for scenario in Scenario::ALL {
+            let id = |origins: Origins| {
+                format!("overhead/tower-cors/{}/{}", origins.name(), scenario.name())
+            };
+            let (one, more) = (get(&id(Origins::One)), get(&id(many)));
+            println!(
+                "  {}: {} / {} = {}",
+                scenario.name(),
+                fmt(more),
+                fmt(one),
+                ratio(more, one)
+            );
+        }
+    }
     println!();
-    println!("tower-cors, 1000 origins / 1 origin (target <= 1.2):");
+    println!("tower-cors-reloaded / tower-cors-reloadable, 1 origin (target <= 1.1):");
     for scenario in Scenario::ALL {
-        let id = |origins: Origins| {
-            format!("overhead/tower-cors/{}/{}", origins.name(), scenario.name())
-        };
-        let (one, many) = (get(&id(Origins::One)), get(&id(Origins::Thousand)));
+        let id = |layer: &str| format!("overhead/{layer}/1-origin/{}", scenario.name());
+        let (first, reloaded) = (
+            get(&id("tower-cors-reloadable")),
+            get(&id("tower-cors-reloaded")),
+        );
         println!(
             "  {}: {} / {} = {}",
             scenario.name(),
-            fmt(many),
-            fmt(one),
-            ratio(many, one)
+            fmt(reloaded),
+            fmt(first),
+            ratio(reloaded, first)
         );
     }
     println!();

@@ -237,7 +237,9 @@ mod future;
 mod layer;
 pub mod lookup;
 pub mod policy;
+mod reload;
 mod service;
+mod source;
 mod trace;
 
 pub use future::ResponseFuture;
@@ -247,6 +249,7 @@ pub use lookup::LookupLayer;
 pub use policy::{
     ConfigError, ConfigProblem, Decision, Policy, PolicyBuilder, Refusal, RequestKind,
 };
+pub use reload::PolicyHandle;
 pub use service::Cors;
 
 /// The README's Rust snippets, compiled and run with the doc tests.

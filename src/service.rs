@@ -7,13 +7,18 @@ use tower_service::Service;
 
 use crate::future::ResponseFuture;
 use crate::policy::Policy;
+use crate::source::PolicySource;
 
 /// A service applying a CORS [`Policy`] in front of `S`; made by
 /// [`CorsLayer`](crate::CorsLayer).
 ///
 /// Preflights are answered here (`204` or `403`, empty body; a `403` says
-/// why in its `cors-refusal` header) and never reach `S`; every other request goes to `S`, and its response gets the
-/// decision's headers.
+/// why in its `cors-refusal` header) and never reach `S`; every other
+/// request goes to `S`, and its response gets the decision's headers.
+///
+/// Made by [`CorsLayer::reloadable`](crate::CorsLayer::reloadable), it
+/// applies whichever policy the handle put in force last, each request
+/// wholly by one policy.
 ///
 /// ```
 /// use std::convert::Infallible;
@@ -40,7 +45,7 @@ use crate::policy::Policy;
 #[derive(Debug, Clone)]
 pub struct Cors<S> {
     inner: S,
-    policy: Policy,
+    policy: PolicySource,
 }
 
 impl<S> Cors<S> {
@@ -55,6 +60,11 @@ impl<S> Cors<S> {
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
     pub fn new(inner: S, policy: Policy) -> Self {
+        Self::with_source(inner, PolicySource::Fixed(policy))
+    }
+
+    /// Wraps `inner` with a fixed or a replaceable policy.
+    pub(crate) fn with_source(inner: S, policy: PolicySource) -> Self {
         Self { inner, policy }
     }
 
@@ -100,7 +110,9 @@ impl<S> Cors<S> {
         self.inner
     }
 
-    /// The policy applied.
+    /// The policy applied now (a clone, which shares it): for a service
+    /// made by a [`reloadable`](crate::CorsLayer::reloadable) layer, the
+    /// one in force at this call.
     ///
     /// ```
     /// # use tower::service_fn;
@@ -110,8 +122,8 @@ impl<S> Cors<S> {
     /// assert!(!service.policy().varies_by_origin());
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
-    pub fn policy(&self) -> &Policy {
-        &self.policy
+    pub fn policy(&self) -> Policy {
+        self.policy.current()
     }
 }
 
@@ -129,7 +141,13 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        let verdict = crate::trace::decide(&self.policy, &request);
+        // The policy is loaded once: everything this request gets, now or
+        // when the application answers, comes from it, even if a reload
+        // replaces it meanwhile. The decision owns what it needs of the
+        // policy, so the load is released before the application is called.
+        let verdict = self
+            .policy
+            .with(|policy| crate::trace::decide(policy, &request));
         match verdict.preflight_status() {
             Some(status) => {
                 let mut response = Response::new(ResBody::default());

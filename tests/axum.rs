@@ -429,3 +429,82 @@ async fn router_layer_covers_routes_added_before_it_and_route_layer_skips_unknow
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     assert_eq!(cors_names(response.headers()), Vec::<&str>::new());
 }
+
+/// `CorsLayer::reloadable` on a router: the handle replaces the policy
+/// between two requests, and the next preflight and the next actual request
+/// get the new policy's answer from the same router, with no restart.
+#[tokio::test]
+async fn a_handle_replaces_the_policy_between_two_requests() {
+    const ADDED: &str = "https://shop.customer.example";
+    let (layer, handle) = CorsLayer::reloadable(policy());
+    let app = routes().layer(layer);
+    let preflight = |origin| {
+        request(
+            "OPTIONS",
+            "/items",
+            &[
+                ("origin", origin),
+                ("access-control-request-method", "DELETE"),
+            ],
+        )
+    };
+    let get = |origin| request("GET", "/items", &[("origin", origin)]);
+
+    let (response, _) = send_to(app.clone(), preflight(ADDED)).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let (response, _) = send_to(app.clone(), get(ADDED)).await;
+    assert_eq!(response.headers().get(ACCESS_CONTROL_ALLOW_ORIGIN), None);
+
+    // The new configuration: the customer's front-end is added, the old
+    // one dropped, and it no longer allows `DELETE` nor credentials.
+    handle.replace(
+        Policy::builder()
+            .allow_origins([ADDED])
+            .allow_methods(["PUT"])
+            .max_age(Duration::from_secs(60))
+            .build()
+            .expect("valid policy"),
+    );
+
+    let (response, _) = send_to(app.clone(), preflight(ADDED)).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        values(response.headers(), CORS_REFUSAL),
+        ["method not allowed"]
+    );
+    let (response, _) = send_to(
+        app.clone(),
+        request(
+            "OPTIONS",
+            "/items",
+            &[("origin", ADDED), ("access-control-request-method", "PUT")],
+        ),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let h = response.headers();
+    assert_eq!(values(h, ACCESS_CONTROL_ALLOW_ORIGIN), [ADDED]);
+    assert_eq!(values(h, ACCESS_CONTROL_ALLOW_METHODS), ["PUT"]);
+    assert_eq!(values(h, ACCESS_CONTROL_MAX_AGE), ["60"]);
+    assert_eq!(h.get(ACCESS_CONTROL_ALLOW_CREDENTIALS), None);
+
+    let (response, body) = send_to(app.clone(), get(ADDED)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        values(response.headers(), ACCESS_CONTROL_ALLOW_ORIGIN),
+        [ADDED]
+    );
+    assert_eq!(response.headers().get(ACCESS_CONTROL_EXPOSE_HEADERS), None);
+    assert_eq!(body, "items");
+
+    // The origin the new policy dropped is refused from now on.
+    let (response, _) = send_to(app.clone(), get(ALLOWED)).await;
+    assert_eq!(response.headers().get(ACCESS_CONTROL_ALLOW_ORIGIN), None);
+    assert_eq!(values(response.headers(), VARY), ["origin"]);
+    let (response, _) = send_to(app, preflight(ALLOWED)).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        values(response.headers(), CORS_REFUSAL),
+        ["origin not allowed"]
+    );
+}

@@ -221,7 +221,10 @@ async fn preflights_are_answered_without_the_app() {
     // The lookup allows the origin, never more: the method is the policy's.
     let method_refused = call(&mut service, preflight(TENANT, "DELETE")).await;
     assert_eq!(method_refused.status(), StatusCode::FORBIDDEN);
-    assert_eq!(method_refused.headers()[CORS_REFUSAL], "method \"DELETE\" not allowed");
+    assert_eq!(
+        method_refused.headers()[CORS_REFUSAL],
+        "method \"DELETE\" not allowed"
+    );
     assert!(method_refused
         .headers()
         .get(ACCESS_CONTROL_ALLOW_ORIGIN)

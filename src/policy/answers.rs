@@ -1,45 +1,26 @@
 //! Answers: the header values a policy sends whatever the request, and the
 //! header maps ready-made from them, built once with the policy.
 //!
-//! Every response the layer touches gets some of these values, so how they
-//! are copied matters. A `HeaderValue` built at run time shares its bytes
-//! through an atomic reference count, raised and lowered once per value per
-//! response; on a server with many threads that count is one cache line
-//! that every core writes to. A value over `'static` bytes is copied with
-//! no count at all. So answers are interned: each distinct set is built
-//! once per process over bytes that are never freed, and every policy with
-//! the same settings (every test that builds the same policy, say) shares
-//! it. Allowed origins, echoed back in `Access-Control-Allow-Origin`, are
-//! interned the same way. What interning keeps allocated is bounded by
-//! [`MAX_SETS`] and [`MAX_BYTES`]; past either, values are built the
-//! ordinary way, with reference counts, and behave the same.
+//! Each policy owns its answers ([`SharedAnswers`], one `Arc`): every
+//! decision the policy makes holds a count on them, so a response still in
+//! flight keeps the values of the policy that decided it after a reload
+//! replaced that policy. The values themselves are ordinary shared
+//! `HeaderValue`s; copying one into a response raises its reference count,
+//! and all of it is freed with the policy's last clone and the last
+//! response that carried one of its values. Nothing is kept per process, so
+//! a server that builds a new policy on every reload, forever, holds only
+//! the policies in use, and every policy answers at the same cost however
+//! many came before it.
 
-use std::collections::HashMap;
 use std::fmt;
-use std::ops::Deref;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::Arc;
 
-use bytes::Bytes;
 use http::header::{HeaderMap, HeaderValue};
 
 use super::decision::{entries, Grant, Summary, MAX_LEN, PLACEHOLDER};
 
-/// The most distinct answer sets kept for the life of the process.
-pub(crate) const MAX_SETS: usize = 64;
-/// The most bytes (an estimate, values and maps) interning may keep.
-pub(crate) const MAX_BYTES: usize = 256 * 1024;
-/// What an interned value costs beside its bytes: the leaked copy, the
-/// key's copy and the table slot, as measured (about 160 bytes for a
-/// 25-byte origin).
-const ENTRY_BYTES: usize = 136;
-/// What one interned set costs beside its values' bytes: seven small
-/// header maps, the table slot and the values' own entries, as measured
-/// (about 3.5 KiB).
-const SET_BYTES: usize = 4096;
-
-/// What a policy answers with, as configured: the key answers are
-/// interned by.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+/// What a policy answers with, as configured.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct AnswerSpec {
     /// The answer depends on `Origin` (it is not the constant `*`).
     pub(crate) by_origin: bool,
@@ -69,12 +50,6 @@ impl AnswerSpec {
         .map(|(_, name)| *name)
         .collect::<Vec<_>>()
         .join(", ")
-    }
-
-    /// What interning these answers keeps allocated, roughly.
-    fn size(&self) -> usize {
-        let value = |v: &Option<Box<[u8]>>| v.as_ref().map_or(0, |v| v.len());
-        SET_BYTES + value(&self.expose) + value(&self.allow_methods) + value(&self.allow_headers)
     }
 }
 
@@ -110,29 +85,23 @@ pub(crate) struct Answers {
     pub(crate) refused: [HeaderMap; Summary::ALL.len()],
 }
 
-/// A value whose copies share a reference count. A value built from bytes
-/// owns a plain buffer that `bytes` turns into a shared one on its first
-/// copy, allocating then; copying once here, when the policy is built,
-/// keeps that allocation off the request path.
-fn counted(bytes: &[u8]) -> Option<HeaderValue> {
-    let value = HeaderValue::from_bytes(bytes).ok()?;
-    drop(value.clone());
-    Some(value)
-}
+/// A policy's answers, shared by the policy's clones and by every
+/// decision it made.
+pub(crate) type SharedAnswers = Arc<Answers>;
 
 impl Answers {
-    fn build(spec: &AnswerSpec, mut make: impl FnMut(&[u8]) -> Option<HeaderValue>) -> Answers {
-        let mut value = |bytes: Option<&[u8]>| bytes.and_then(&mut make);
+    fn build(spec: &AnswerSpec) -> Answers {
+        let optional = |bytes: Option<&[u8]>| bytes.and_then(value);
         let max_age = spec.max_age.map(|secs| secs.to_string());
         let vary_preflight = spec.vary_preflight();
         let values = AnswerValues {
             credentials: spec.credentials.then(|| HeaderValue::from_static("true")),
-            expose: value(spec.expose.as_deref()),
-            max_age: value(max_age.as_deref().map(str::as_bytes)),
-            allow_methods: value(spec.allow_methods.as_deref()),
-            allow_headers: value(spec.allow_headers.as_deref()),
+            expose: optional(spec.expose.as_deref()),
+            max_age: optional(max_age.as_deref().map(str::as_bytes)),
+            allow_methods: optional(spec.allow_methods.as_deref()),
+            allow_headers: optional(spec.allow_headers.as_deref()),
             vary_actual: spec.by_origin.then(|| HeaderValue::from_static("origin")),
-            vary_preflight: value(Some(vary_preflight.as_bytes()).filter(|v| !v.is_empty())),
+            vary_preflight: optional(Some(vary_preflight.as_bytes()).filter(|v| !v.is_empty())),
         };
         let map = |grant: Grant| {
             // Room for every header an answer can have: a copy keeps the
@@ -175,101 +144,21 @@ impl fmt::Debug for Answers {
     }
 }
 
-/// A policy's answers: interned (copied for free) or counted.
-#[derive(Clone)]
-pub(crate) enum SharedAnswers {
-    Interned(&'static Answers),
-    Counted(Arc<Answers>),
-}
-
-impl Deref for SharedAnswers {
-    type Target = Answers;
-    fn deref(&self) -> &Answers {
-        match self {
-            SharedAnswers::Interned(answers) => answers,
-            SharedAnswers::Counted(answers) => answers,
-        }
-    }
-}
-
-impl fmt::Debug for SharedAnswers {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        (**self).fmt(f)
-    }
-}
-
-/// The answer sets and values built so far, within bounds.
-pub(crate) struct Interner {
-    sets: HashMap<AnswerSpec, &'static Answers>,
-    values: HashMap<Box<[u8]>, HeaderValue>,
-    bytes: usize,
-    max_sets: usize,
-    max_bytes: usize,
-}
-
-impl Interner {
-    pub(crate) fn new(max_sets: usize, max_bytes: usize) -> Interner {
-        Interner {
-            sets: HashMap::new(),
-            values: HashMap::new(),
-            bytes: 0,
-            max_sets,
-            max_bytes,
-        }
-    }
-
-    /// The interned answers for `spec`, built now if they are new and fit;
-    /// counted answers otherwise.
-    pub(crate) fn answers(&mut self, spec: &AnswerSpec) -> SharedAnswers {
-        if let Some(answers) = self.sets.get(spec) {
-            return SharedAnswers::Interned(answers);
-        }
-        let size = spec.size();
-        if self.sets.len() >= self.max_sets || self.bytes + size > self.max_bytes {
-            return SharedAnswers::Counted(Arc::new(Answers::build(spec, counted)));
-        }
-        self.bytes += size;
-        let built = Answers::build(spec, |bytes| self.value(bytes));
-        let answers: &'static Answers = Box::leak(Box::new(built));
-        self.sets.insert(spec.clone(), answers);
-        SharedAnswers::Interned(answers)
-    }
-
-    /// `bytes` as a header value over bytes never freed, when they fit in
-    /// the bounds; else as a counted one. `None` if not a header value.
-    pub(crate) fn value(&mut self, bytes: &[u8]) -> Option<HeaderValue> {
-        if let Some(value) = self.values.get(bytes) {
-            return Some(value.clone());
-        }
-        let size = bytes.len() + ENTRY_BYTES;
-        if self.bytes + size > self.max_bytes {
-            return counted(bytes);
-        }
-        HeaderValue::from_bytes(bytes).ok()?;
-        let leaked: &'static [u8] = Box::leak(bytes.into());
-        let value = HeaderValue::from_maybe_shared(Bytes::from_static(leaked)).ok()?;
-        self.bytes += size;
-        self.values.insert(bytes.into(), value.clone());
-        Some(value)
-    }
-}
-
-fn interner() -> MutexGuard<'static, Interner> {
-    static INTERNER: OnceLock<Mutex<Interner>> = OnceLock::new();
-    let interner = INTERNER.get_or_init(|| Mutex::new(Interner::new(MAX_SETS, MAX_BYTES)));
-    // A panic elsewhere while holding the lock cannot leave the maps half
-    // written (an entry is inserted whole), so a poisoned lock is usable.
-    interner.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// The answers for `spec`, from the process-wide interner.
+/// The answers for `spec`, built for one policy.
 pub(crate) fn answers(spec: &AnswerSpec) -> SharedAnswers {
-    interner().answers(spec)
+    Arc::new(Answers::build(spec))
 }
 
-/// `bytes` as a header value, from the process-wide interner.
+/// `bytes` as a header value whose copies share one reference-counted
+/// buffer; `None` if they are not a header value.
+///
+/// A value built from bytes owns a plain buffer, which `bytes` turns into a
+/// shared one on its first copy, allocating then: copying once here, when
+/// the policy is built, keeps that allocation off the request path.
 pub(crate) fn value(bytes: &[u8]) -> Option<HeaderValue> {
-    interner().value(bytes)
+    let value = HeaderValue::from_bytes(bytes).ok()?;
+    drop(value.clone());
+    Some(value)
 }
 
 #[cfg(test)]
@@ -304,62 +193,8 @@ mod tests {
     }
 
     #[test]
-    fn the_same_settings_share_one_set() {
-        let mut interner = Interner::new(4, MAX_BYTES);
-        let (SharedAnswers::Interned(a), SharedAnswers::Interned(b)) =
-            (interner.answers(&spec(1)), interner.answers(&spec(1)))
-        else {
-            panic!("within bounds, answers are interned");
-        };
-        assert!(std::ptr::eq(a, b));
-        assert_eq!(interner.sets.len(), 1);
-    }
-
-    #[test]
-    fn past_the_bounds_answers_are_counted_and_the_same() {
-        let mut interner = Interner::new(2, MAX_BYTES);
-        for n in 0..2 {
-            assert!(matches!(
-                interner.answers(&spec(n)),
-                SharedAnswers::Interned(_)
-            ));
-        }
-        let counted = interner.answers(&spec(2));
-        assert!(matches!(counted, SharedAnswers::Counted(_)));
-        assert_eq!(interner.sets.len(), 2);
-
-        let mut roomy = Interner::new(8, MAX_BYTES);
-        let interned = roomy.answers(&spec(2));
-        assert_eq!(values(&counted), values(&interned));
-        assert_eq!(counted.vary_only, interned.vary_only);
-        assert_eq!(counted.actual, interned.actual);
-        assert_eq!(counted.preflight, interned.preflight);
-        assert_eq!(counted.refused, interned.refused);
-
-        let mut small = Interner::new(8, 100);
-        assert!(matches!(small.answers(&spec(0)), SharedAnswers::Counted(_)));
-    }
-
-    #[test]
-    fn values_are_interned_once_within_the_bounds() {
-        let mut interner = Interner::new(0, 2 * (ENTRY_BYTES + 3));
-        let a = interner.value(b"abc").expect("a header value");
-        let again = interner.value(b"abc").expect("a header value");
-        assert_eq!(interner.values.len(), 1);
-        assert_eq!(a.as_bytes().as_ptr(), again.as_bytes().as_ptr());
-        assert!(interner.value(b"def").is_some());
-        // Past the bounds: still the right value, not kept.
-        assert_eq!(
-            interner.value(b"ghi").as_ref().map(HeaderValue::as_bytes),
-            Some(&b"ghi"[..])
-        );
-        assert_eq!(interner.values.len(), 2);
-        assert_eq!(interner.value(b"bad\n"), None);
-    }
-
-    #[test]
     fn values_follow_the_settings() {
-        let answers = Interner::new(1, MAX_BYTES).answers(&AnswerSpec {
+        let answers = answers(&AnswerSpec {
             echo_methods: true,
             echo_headers: true,
             ..spec(600)
@@ -376,7 +211,36 @@ mod tests {
                 Some(b"origin, access-control-request-method, access-control-request-headers"),
             ]
         );
-        let any = Interner::new(1, MAX_BYTES).answers(&AnswerSpec::default());
+        let any = super::answers(&AnswerSpec::default());
         assert_eq!(values(&any), [None; 7]);
+    }
+
+    #[test]
+    fn each_policy_builds_its_own_answers_and_frees_them() {
+        let first = answers(&spec(1));
+        let second = answers(&spec(1));
+        // Nothing shared between policies, so nothing outlives them.
+        assert!(!Arc::ptr_eq(&first, &second));
+        assert_eq!(values(&first), values(&second));
+        assert_eq!(first.actual, second.actual);
+        assert_eq!(first.preflight, second.preflight);
+        assert_eq!(first.refused, second.refused);
+
+        let weak = Arc::downgrade(&first);
+        let held = first.clone();
+        drop(first);
+        assert!(weak.upgrade().is_some(), "a decision's copy keeps them");
+        drop(held);
+        assert!(weak.upgrade().is_none(), "freed with the last copy");
+    }
+
+    #[test]
+    fn values_are_shared_buffers_or_refused() {
+        let origin = value(b"https://a.example").expect("a header value");
+        let copy = origin.clone();
+        // The same buffer: copies into responses copy no bytes.
+        assert_eq!(origin.as_bytes().as_ptr(), copy.as_bytes().as_ptr());
+        assert_eq!(copy, "https://a.example");
+        assert_eq!(value(b"bad\n"), None);
     }
 }

@@ -427,12 +427,10 @@ impl PolicyBuilder {
     /// problem found.
     ///
     /// Build a policy once and share it: it is cheap to clone. Its header
-    /// values (and allowed exact origins) are interned for the life of the
-    /// process, so that answering never touches a reference count shared
-    /// between threads. Building the same configuration again reuses them.
-    /// What interning keeps is bounded (64 distinct configurations, 256 KiB
-    /// in all). Past that bound, values are reference-counted instead,
-    /// with the same answers.
+    /// values (and allowed exact origins) are made here, once, and each
+    /// answer copies them by reference count. They belong to this policy
+    /// alone and are freed with it, so building a new policy on every
+    /// reload keeps no memory beyond the policies in use.
     ///
     /// ```
     /// use tower_cors::Policy;

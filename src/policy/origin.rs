@@ -447,7 +447,7 @@ pub(crate) enum Origins {
 #[derive(Default)]
 pub(crate) struct OriginSet {
     /// Each exact origin with its `Access-Control-Allow-Origin` value,
-    /// interned (see `answers`) so that answering copies no reference count.
+    /// built once (see `answers`) so that answering copies no bytes.
     exact: HashMap<Box<[u8]>, HeaderValue, BuildWordHash>,
     /// One label tree per (scheme, port): a handful at most in practice.
     patterns: Vec<PatternGroup>,
