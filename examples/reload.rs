@@ -188,12 +188,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
     // The first configuration must be valid: there is no old one to keep.
     let policy = reloader.load().map_err(|err| format!("{path}: {err}"))?;
 
-    // TODO(lead): CorsLayer::reloadable. Becomes
-    // `let (layer, handle) = CorsLayer::reloadable(policy);` and
-    // `let apply = move |policy| handle.replace(policy);`
-    let (layer, apply) = (CorsLayer::new(policy), |_: Policy| {
-        eprintln!("(not applied yet)")
-    });
+    // Every clone of the layer, and every service it makes, reads the
+    // policy through the handle: a replacement reaches them all at once.
+    let (layer, handle) = CorsLayer::reloadable(policy);
+    let apply = move |policy: Policy| handle.replace(policy);
 
     std::thread::spawn(move || watch(reloader, apply));
 

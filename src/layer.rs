@@ -104,6 +104,14 @@ impl CorsLayer {
     }
 }
 
+impl CorsLayer {
+    /// Where this layer reads its policy, for the other layers built from
+    /// it (the origin lookup) to follow the same replacements.
+    pub(crate) fn source(&self) -> &PolicySource {
+        &self.source
+    }
+}
+
 impl<S> Layer<S> for CorsLayer {
     type Service = Cors<S>;
 

@@ -513,3 +513,38 @@ proptest! {
         }
     }
 }
+
+/// A lookup layer made from a reloadable `CorsLayer` follows the handle: a
+/// replacement that lists an origin makes the lookup unnecessary for it,
+/// and the other settings (here the methods) come from the new policy.
+#[tokio::test]
+async fn a_lookup_on_a_reloadable_layer_follows_replacements() {
+    const PARTNER: &str = "https://partner.example.net";
+    let (layer, handle) = CorsLayer::reloadable(policy());
+    let asked = Arc::new(AtomicUsize::new(0));
+    let counter = asked.clone();
+    let lookup = layer.with_origin_lookup(move |_origin, _parts| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        async { false }
+    });
+    let (app, _recorder) = App::new();
+    let mut service = lookup.layer(app);
+
+    let before = call(&mut service, preflight(PARTNER, "PATCH")).await;
+    assert_eq!(before.status(), StatusCode::FORBIDDEN);
+    assert_eq!(asked.load(Ordering::SeqCst), 1);
+
+    handle.replace(
+        Policy::builder()
+            .allow_origins([LISTED, PARTNER])
+            .allow_methods(["PATCH"])
+            .allow_headers(["content-type"])
+            .build()
+            .expect("valid policy"),
+    );
+    let after = call(&mut service, preflight(PARTNER, "PATCH")).await;
+    assert_eq!(after.status(), StatusCode::NO_CONTENT);
+    assert_eq!(after.headers()[ACCESS_CONTROL_ALLOW_ORIGIN], PARTNER);
+    assert_eq!(asked.load(Ordering::SeqCst), 1, "listed now: not asked");
+    assert!(service.policy().to_string().contains(PARTNER));
+}

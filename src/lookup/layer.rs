@@ -11,6 +11,7 @@ use tower_layer::Layer;
 use super::service::LookupCors;
 use crate::layer::CorsLayer;
 use crate::policy::Policy;
+use crate::source::PolicySource;
 
 /// Applies a CORS [`Policy`] and asks an asynchronous lookup about the
 /// origins the policy's lists do not allow (see the [module](super) docs).
@@ -33,7 +34,7 @@ use crate::policy::Policy;
 /// ```
 #[derive(Clone)]
 pub struct LookupLayer<F> {
-    policy: Policy,
+    policy: PolicySource,
     lookup: F,
 }
 
@@ -53,10 +54,14 @@ impl<F> LookupLayer<F> {
         F: FnOnce(HeaderValue, &Parts) -> Fut + Clone,
         Fut: Future<Output = bool>,
     {
+        Self::with_source(PolicySource::Fixed(policy), lookup)
+    }
+
+    fn with_source(policy: PolicySource, lookup: F) -> Self {
         Self { policy, lookup }
     }
 
-    /// The policy this layer applies.
+    /// The policy this layer applies now (see [`CorsLayer::policy`]).
     ///
     /// ```
     /// # use tower_cors::{LookupLayer, Policy};
@@ -65,15 +70,16 @@ impl<F> LookupLayer<F> {
     /// assert!(layer.policy().varies_by_origin());
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
-    pub fn policy(&self) -> &Policy {
-        &self.policy
+    pub fn policy(&self) -> Policy {
+        self.policy.current()
     }
 }
 
 impl CorsLayer {
     /// This layer's policy, plus an asynchronous `lookup` asked about the
     /// origins its lists do not allow: the same as
-    /// [`LookupLayer::new`]`(policy, lookup)`.
+    /// [`LookupLayer::new`]`(policy, lookup)`. A layer made by
+    /// [`CorsLayer::reloadable`] keeps following its handle.
     ///
     /// ```
     /// use tower_cors::{CorsLayer, Policy};
@@ -89,7 +95,7 @@ impl CorsLayer {
         F: FnOnce(HeaderValue, &Parts) -> Fut + Clone,
         Fut: Future<Output = bool>,
     {
-        LookupLayer::new(self.policy().clone(), lookup)
+        LookupLayer::with_source(self.source().clone(), lookup)
     }
 }
 
@@ -101,7 +107,7 @@ where
     type Service = LookupCors<S, F>;
 
     fn layer(&self, inner: S) -> LookupCors<S, F> {
-        LookupCors::new(inner, self.policy.clone(), self.lookup.clone())
+        LookupCors::with_source(inner, self.policy.clone(), self.lookup.clone())
     }
 }
 

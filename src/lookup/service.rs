@@ -11,6 +11,7 @@ use tower_service::Service;
 
 use super::future::{Answers, LookupFuture};
 use crate::policy::{Detail, Policy};
+use crate::source::PolicySource;
 
 /// A service applying a CORS [`Policy`] in front of `S`, asking `F` about
 /// the origins the policy's lists do not allow; made by
@@ -43,7 +44,7 @@ use crate::policy::{Detail, Policy};
 #[derive(Clone)]
 pub struct LookupCors<S, F> {
     inner: S,
-    policy: Policy,
+    policy: PolicySource,
     lookup: F,
 }
 
@@ -66,6 +67,10 @@ impl<S, F> LookupCors<S, F> {
         F: FnOnce(HeaderValue, &Parts) -> Fut + Clone,
         Fut: Future<Output = bool>,
     {
+        Self::with_source(inner, PolicySource::Fixed(policy), lookup)
+    }
+
+    pub(crate) fn with_source(inner: S, policy: PolicySource, lookup: F) -> Self {
         Self {
             inner,
             policy,
@@ -73,9 +78,9 @@ impl<S, F> LookupCors<S, F> {
         }
     }
 
-    /// The policy applied.
-    pub fn policy(&self) -> &Policy {
-        &self.policy
+    /// The policy applied now (see [`CorsLayer::policy`](crate::CorsLayer::policy)).
+    pub fn policy(&self) -> Policy {
+        self.policy.current()
     }
 
     /// The wrapped service.
@@ -110,8 +115,22 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        let refused = self.policy.decide(&request, Detail::Layer);
-        let Some(origin) = self.policy.origin_to_look_up(&request, &refused).cloned() else {
+        // One policy decides both possible answers, even if a reload
+        // replaces it meanwhile: they are worked out now, while the request
+        // is at hand; once it has gone to the application, only the
+        // lookup's `bool` is left to choose between them.
+        let (refused, lookup) = self.policy.with(|policy| {
+            let refused = policy.decide(&request, Detail::Layer);
+            let lookup = policy
+                .origin_to_look_up(&request, &refused)
+                .cloned()
+                .map(|origin| {
+                    let allowed = policy.decide_assuming_origin_allowed(&request, Detail::Layer);
+                    (origin, allowed)
+                });
+            (refused, lookup)
+        });
+        let Some((origin, allowed)) = lookup else {
             // The lists decided: exactly what `Cors` does.
             return match refused.preflight_status() {
                 Some(status) => LookupFuture::answered(status, refused.headers),
@@ -122,12 +141,6 @@ where
             };
         };
 
-        // Both possible answers are worked out now, while the request is
-        // at hand: once it has gone to the application, only the lookup's
-        // `bool` is left to choose between them.
-        let allowed = self
-            .policy
-            .decide_assuming_origin_allowed(&request, Detail::Layer);
         let preflight = refused.preflight_status().zip(allowed.preflight_status());
         let answers = Answers {
             allowed: allowed.headers,
