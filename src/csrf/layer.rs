@@ -8,6 +8,7 @@ use super::service::Csrf;
 use super::trust::Trusted;
 use super::verdict::Refused;
 use crate::policy::Policy;
+use crate::reload::PolicyHandle;
 
 /// Refuses state-changing requests that another origin's page made a
 /// browser send, unless trusted; see the [module docs](super) for the
@@ -63,6 +64,26 @@ impl CsrfLayer {
     /// ```
     pub fn from_policy(policy: &Policy) -> Self {
         Self::trusting(Trusted::from_policy(policy))
+    }
+
+    /// Trusts what the CORS policy behind `handle` allows, following its
+    /// replacements (see [`Trusted::from_handle`]): one reloadable policy
+    /// governs both layers.
+    ///
+    /// ```
+    /// use axum::{routing::post, Router};
+    /// use tower_cors::csrf::CsrfLayer;
+    /// use tower_cors::{CorsLayer, Policy};
+    ///
+    /// let (cors, handle) = CorsLayer::reloadable(Policy::builder().allow_origins(["https://app.example.com"]).build()?);
+    /// let app: Router = Router::new()
+    ///     .route("/transfer", post(|| async { "done" }))
+    ///     .layer(CsrfLayer::from_handle(&handle))
+    ///     .layer(cors);
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn from_handle(handle: &PolicyHandle) -> Self {
+        Self::trusting(Trusted::from_handle(handle))
     }
 
     /// Trusts what `trusted` trusts (origins of its own, bypass paths).

@@ -9,6 +9,8 @@ use http::HeaderValue;
 use super::bypass::BypassPaths;
 use super::error::{TrustError, TrustProblem};
 use crate::policy::{ConfigProblem, Policy};
+use crate::reload::PolicyHandle;
+use crate::source::PolicySource;
 
 type OriginPredicate = Arc<dyn Fn(&str) -> bool + Send + Sync>;
 
@@ -34,8 +36,9 @@ type OriginPredicate = Arc<dyn Fn(&str) -> bool + Send + Sync>;
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Trusted {
-    /// The one origin source. `None`: no origin is trusted.
-    origins: Option<Policy>,
+    /// The one origin source, fixed or following a [`PolicyHandle`].
+    /// `None`: no origin is trusted.
+    origins: Option<PolicySource>,
     bypass: Arc<BypassPaths>,
 }
 
@@ -94,7 +97,33 @@ impl Trusted {
     /// ```
     pub fn from_policy(policy: &Policy) -> Self {
         Self {
-            origins: Some(policy.clone()),
+            origins: Some(PolicySource::Fixed(policy.clone())),
+            bypass: Arc::default(),
+        }
+    }
+
+    /// Trusts what the policy in force behind `handle` allows, as
+    /// [`from_policy`](Self::from_policy) does (with the same exceptions),
+    /// following every [`PolicyHandle::replace`]: the CORS layer made by
+    /// [`CorsLayer::reloadable`](crate::CorsLayer::reloadable) and this
+    /// guard always agree on which origins are trusted.
+    ///
+    /// ```
+    /// use http::HeaderValue;
+    /// use tower_cors::csrf::Trusted;
+    /// use tower_cors::{CorsLayer, Policy};
+    ///
+    /// let (_cors, handle) = CorsLayer::reloadable(Policy::builder().allow_origins(["https://a.example"]).build()?);
+    /// let trusted = Trusted::from_handle(&handle);
+    /// let b = HeaderValue::from_static("https://b.example");
+    /// assert!(!trusted.trusts_origin(&b));
+    /// handle.replace(Policy::builder().allow_origins(["https://b.example"]).build()?);
+    /// assert!(trusted.trusts_origin(&b));
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn from_handle(handle: &PolicyHandle) -> Self {
+        Self {
+            origins: Some(PolicySource::Live(handle.clone())),
             bypass: Arc::default(),
         }
     }
@@ -126,7 +155,7 @@ impl Trusted {
     pub fn trusts_origin(&self, origin: &HeaderValue) -> bool {
         self.origins
             .as_ref()
-            .is_some_and(|policy| policy.trusts_origin(origin))
+            .is_some_and(|source| source.with(|policy| policy.trusts_origin(origin)))
     }
 
     /// Whether the request path `path`, exactly as received, is bypassed.
@@ -170,7 +199,7 @@ impl Trusted {
 #[derive(Clone, Default)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct TrustBuilder {
-    policy: Option<Policy>,
+    policy: Option<PolicySource>,
     origins: Vec<String>,
     predicate: Option<OriginPredicate>,
     exact: Vec<String>,
@@ -192,7 +221,27 @@ impl TrustBuilder {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn trust_policy(mut self, policy: &Policy) -> Self {
-        self.policy = Some(policy.clone());
+        self.policy = Some(PolicySource::Fixed(policy.clone()));
+        self
+    }
+
+    /// Trusts what the policy behind `handle` allows, following its
+    /// replacements, as [`Trusted::from_handle`] does. Cannot be combined
+    /// with [`trust_origins`](Self::trust_origins),
+    /// [`trust_origin_fn`](Self::trust_origin_fn) or
+    /// [`trust_policy`](Self::trust_policy) (the last one given wins
+    /// between those two).
+    ///
+    /// ```
+    /// use tower_cors::csrf::Trusted;
+    /// use tower_cors::{CorsLayer, Policy};
+    ///
+    /// let (_cors, handle) = CorsLayer::reloadable(Policy::builder().allow_origins(["https://a.example"]).build()?);
+    /// let trusted = Trusted::builder().trust_handle(&handle).bypass_prefix("/hooks/").build()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn trust_handle(mut self, handle: &PolicyHandle) -> Self {
+        self.policy = Some(PolicySource::Live(handle.clone()));
         self
     }
 
@@ -347,7 +396,7 @@ impl TrustBuilder {
             return Err(TrustError::new(problems));
         }
         Ok(Trusted {
-            origins: self.policy.or(built),
+            origins: self.policy.or(built.map(PolicySource::Fixed)),
             bypass: Arc::new(bypass),
         })
     }

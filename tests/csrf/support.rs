@@ -16,7 +16,7 @@ pub use tower::{Layer, Service};
 pub use tower_cors::csrf::{
     self, BypassPathError, CsrfLayer, Pass, Refused, TrustProblem, Trusted, CSRF_REFUSAL,
 };
-pub use tower_cors::{ConfigProblem, Policy};
+pub use tower_cors::{ConfigProblem, CorsLayer, Policy};
 pub use Trust::{Listed, Nothing};
 
 /// A request with these header lines, in order, values as raw bytes.

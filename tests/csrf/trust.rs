@@ -243,3 +243,48 @@ fn loopback_http_and_patterns_are_valid_trust() {
     assert!(trusted.bypasses("/caf%C3%A9"));
     assert!(!trusted.bypasses("/caf%c3%a9"));
 }
+
+/// A guard made from a reloadable CORS policy's handle follows each
+/// replacement, and so does a layer (and the services it made) built
+/// before it: a newly allowed origin's POSTs reach the application, and a
+/// removed one's no longer do.
+#[test]
+fn from_handle_follows_the_reloaded_policy() {
+    const NEW: &str = "https://new.example.net";
+    let policy = |origins: &[&str]| {
+        Policy::builder()
+            .allow_origins(origins)
+            .allow_credentials(true)
+            .build()
+            .expect("policy")
+    };
+    let (_cors, handle) = CorsLayer::reloadable(policy(&[APP]));
+    let app = CountingApp::default();
+    let mut service = CsrfLayer::from_handle(&handle).layer(app.clone());
+    let by_builder = Trusted::builder()
+        .trust_handle(&handle)
+        .build()
+        .expect("trust");
+
+    assert_eq!(call_now(&mut service, cross_site_from(APP)).status(), 200);
+    assert_eq!(call_now(&mut service, cross_site_from(NEW)).status(), 403);
+    assert_eq!(app.calls(), 1);
+    assert_eq!(
+        csrf::check(&cross_site_from(NEW), &by_builder),
+        Err(Refused::CrossSite)
+    );
+
+    handle.replace(policy(&[NEW]));
+    assert_eq!(call_now(&mut service, cross_site_from(NEW)).status(), 200);
+    assert_eq!(call_now(&mut service, cross_site_from(APP)).status(), 403);
+    assert_eq!(app.calls(), 2);
+    assert_eq!(
+        csrf::check(&cross_site_from(NEW), &by_builder),
+        Ok(Pass::TrustedOrigin)
+    );
+    assert!(Trusted::builder()
+        .trust_handle(&handle)
+        .trust_origins([APP])
+        .build()
+        .is_err());
+}
