@@ -583,7 +583,7 @@ fn any_origin_policy() -> Policy {
 }
 
 #[tokio::test]
-async fn any_origin_answers_star_and_adds_no_vary() {
+async fn any_origin_answers_star_on_every_response_and_adds_no_vary() {
     let (app, recorder) = App::new();
     let response = send(
         Cors::new(app.clone(), any_origin_policy()),
@@ -601,16 +601,37 @@ async fn any_origin_answers_star_and_adds_no_vary() {
         )
     );
 
-    // Without Origin, the response is exactly the app's.
-    let response = send(
-        Cors::new(app.clone(), any_origin_policy()),
-        request("GET", "/", &[]),
-    )
-    .await;
-    assert_eq!(snapshot(&response), snapshot(&app.response()));
+    // Without Origin, or with one no browser sends, the same answer: a
+    // cache may serve this response to any later request
+    // (`#cors-protocol-and-http-caches`).
+    for headers in [
+        &[][..],
+        &[("origin", "https://anyone.example/")][..],
+        &[
+            ("origin", "https://a.example"),
+            ("origin", "https://b.example"),
+        ][..],
+    ] {
+        let response = send(
+            Cors::new(app.clone(), any_origin_policy()),
+            request("GET", "/", headers),
+        )
+        .await;
+        assert_eq!(
+            snapshot(&response),
+            app_response_plus(
+                &app,
+                &[
+                    ("access-control-allow-origin", "*"),
+                    ("access-control-expose-headers", "x-request-id"),
+                ]
+            ),
+            "{headers:?}"
+        );
+    }
 
     let response = send(
-        Cors::new(app, any_origin_policy()),
+        Cors::new(app.clone(), any_origin_policy()),
         preflight("https://anyone.example", "PUT", None),
     )
     .await;
@@ -622,7 +643,18 @@ async fn any_origin_answers_star_and_adds_no_vary() {
             ("access-control-allow-origin", "*"),
         ])
     );
-    assert_eq!(recorder.count(), 2);
+    // A preflight's answer still tells a malformed origin apart.
+    let response = send(
+        Cors::new(app, any_origin_policy()),
+        preflight("https://anyone.example/", "PUT", None),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(response
+        .headers()
+        .get(ACCESS_CONTROL_ALLOW_ORIGIN)
+        .is_none());
+    assert_eq!(recorder.count(), 4);
 }
 
 #[tokio::test]

@@ -583,33 +583,99 @@ fn actual_requests_get_origin_credentials_and_expose_only() {
 }
 
 #[test]
-fn any_origin_answers_star_and_does_not_vary() {
+fn any_origin_answers_star_on_every_response_whatever_the_origin() {
+    // `#cors-protocol-and-http-caches`: an answer that does not depend on
+    // `Origin` must be the same on every response, or a response cached
+    // from a request without `Origin` breaks a later `fetch()`.
     let policy = Policy::builder()
         .allow_any_origin()
         .expose_any_header()
         .build()
         .expect("valid");
-    let decision = policy.evaluate(&get_from("https://anyone.example"));
+    assert!(!policy.varies_by_origin());
+    let requests = [
+        ("no Origin", request("GET", &[])),
+        ("no Origin, POST", request("POST", &[])),
+        ("an origin", get_from("https://anyone.example")),
+        ("null", get_from("null")),
+        ("malformed", get_from("https://a.example/")),
+        ("not an origin at all", get_from("not an origin")),
+        (
+            "two Origin lines",
+            request("GET", &[("origin", "https://a.example"), ("origin", "x")]),
+        ),
+        (
+            "OPTIONS without a request method",
+            request("OPTIONS", &[("origin", "https://a.example")]),
+        ),
+        (
+            "request method without Origin",
+            request("OPTIONS", &[("access-control-request-method", "PUT")]),
+        ),
+    ];
+    for (what, req) in requests {
+        let decision = policy.evaluate(&req);
+        let sent: Vec<_> = decision
+            .headers()
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_str().expect("ASCII").to_owned()))
+            .collect();
+        assert_eq!(
+            sent,
+            [
+                ("access-control-allow-origin".to_owned(), "*".to_owned()),
+                ("access-control-expose-headers".to_owned(), "*".to_owned()),
+            ],
+            "{what}"
+        );
+        assert_eq!(decision.refusal(), None, "{what}");
+        assert_eq!(decision.preflight_status(), None, "{what}");
+    }
     assert_eq!(
-        header(&decision, &header::ACCESS_CONTROL_ALLOW_ORIGIN),
+        policy.evaluate(&request("GET", &[])).kind(),
+        RequestKind::NotCors
+    );
+}
+
+#[test]
+fn any_origin_preflights_still_tell_malformed_origins_apart() {
+    let policy = Policy::builder()
+        .allow_any_origin()
+        .allow_methods(["PUT"])
+        .expose_headers(["x-request-id"])
+        .build()
+        .expect("valid");
+    let allowed = policy.evaluate(&preflight("https://anyone.example", "PUT", None));
+    assert!(allowed.is_allowed());
+    assert_eq!(
+        header(&allowed, &header::ACCESS_CONTROL_ALLOW_ORIGIN),
         Some("*")
     );
+    // Expose-Headers belongs on actual responses, not preflights.
     assert_eq!(
-        header(&decision, &header::ACCESS_CONTROL_EXPOSE_HEADERS),
-        Some("*")
-    );
-    assert_eq!(
-        header(&decision, &header::ACCESS_CONTROL_ALLOW_CREDENTIALS),
+        header(&allowed, &header::ACCESS_CONTROL_EXPOSE_HEADERS),
         None
     );
-    assert_eq!(header(&decision, &header::VARY), None);
-    assert!(!policy.varies_by_origin());
-    // `null` is just another origin to a public API...
-    assert!(policy.evaluate(&get_from("null")).is_allowed());
-    // ...but a value no browser sends is still malformed.
+    for bad in ["https://a.example/", "HTTPS://A.EXAMPLE"] {
+        let refused = policy.evaluate(&preflight(bad, "PUT", None));
+        assert_eq!(
+            refused.refusal(),
+            Some(&Refusal::Malformed(Malformed::InvalidOrigin)),
+            "{bad}"
+        );
+        assert_eq!(header(&refused, &header::ACCESS_CONTROL_ALLOW_ORIGIN), None);
+    }
+    let two = request(
+        "OPTIONS",
+        &[
+            ("origin", "https://a.example"),
+            ("origin", "https://b.example"),
+            ("access-control-request-method", "PUT"),
+        ],
+    );
     assert_eq!(
-        policy.evaluate(&get_from("https://a.example/")).refusal(),
-        Some(&Refusal::Malformed(Malformed::InvalidOrigin))
+        policy.evaluate(&two).refusal(),
+        Some(&Refusal::Malformed(Malformed::MultipleOrigins))
     );
 }
 

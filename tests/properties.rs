@@ -784,8 +784,12 @@ proptest! {
         let built = build(&policy);
         let decision = built.evaluate(&request);
         if let Some(granted) = decision.headers().get(&ACCESS_CONTROL_ALLOW_ORIGIN) {
-            prop_assert!(sent.len() == 1);
-            prop_assert!(granted.as_bytes() == sent[0] || granted.as_bytes() == b"*");
+            // `*` is an any-origin policy's constant answer, whatever was
+            // sent; anything else is the one origin sent.
+            if granted.as_bytes() != b"*" {
+                prop_assert!(sent.len() == 1);
+                prop_assert!(granted.as_bytes() == sent[0]);
+            }
         }
         let mut service = Cors::new(MockApp::default(), built);
         let response = call_now(&mut service, request);

@@ -699,6 +699,19 @@ pub fn answer(policy: &ModelPolicy, request: &ModelRequest) -> Answer {
     if let Some(vary) = vary {
         headers.insert("vary".to_owned(), vary);
     }
+    if policy.any_origin && kind != Kind::Preflight {
+        // Section 7: a constant `*` is on every response, whatever
+        // `Origin` says or whether there is one.
+        headers.insert("access-control-allow-origin".into(), b"*".to_vec());
+        if let Some(expose) = expose_value(policy) {
+            headers.insert("access-control-expose-headers".into(), expose);
+        }
+        return Answer {
+            kind,
+            refusal: None,
+            headers,
+        };
+    }
     if kind == Kind::NotCors {
         return Answer {
             kind,
@@ -723,6 +736,15 @@ pub fn answer(policy: &ModelPolicy, request: &ModelRequest) -> Answer {
     }
 }
 
+/// Section 6: the `Access-Control-Expose-Headers` value.
+fn expose_value(policy: &ModelPolicy) -> Option<Vec<u8>> {
+    if policy.expose_any {
+        Some(b"*".to_vec())
+    } else {
+        joined_lowercase(&policy.expose)
+    }
+}
+
 /// Fills `headers` with what an allowed request gets, or says why not.
 fn decide(
     policy: &ModelPolicy,
@@ -741,12 +763,7 @@ fn decide(
     }
 
     if kind != Kind::Preflight {
-        let expose = if policy.expose_any {
-            Some(b"*".to_vec())
-        } else {
-            joined_lowercase(&policy.expose)
-        };
-        if let Some(expose) = expose {
+        if let Some(expose) = expose_value(policy) {
             headers.insert("access-control-expose-headers".into(), expose);
         }
         return Ok(());

@@ -105,6 +105,16 @@ impl OriginSet {
 }
 
 impl Origins {
+    /// The `Access-Control-Allow-Origin` value of every answer but a
+    /// preflight's, when it does not depend on the request: `*` when any
+    /// origin is allowed.
+    pub(crate) fn constant(&self) -> Option<HeaderValue> {
+        match self {
+            Origins::Any => Some(HeaderValue::from_static("*")),
+            Origins::Listed(_) => None,
+        }
+    }
+
     /// Checks one `Origin` header value: the `Access-Control-Allow-Origin`
     /// value to answer with, or why the origin is refused (see
     /// [`OriginSet::check`] for `reason_needed`).
