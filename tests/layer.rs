@@ -158,6 +158,60 @@ async fn allowed_preflight_from_a_wildcard_origin_echoes_that_origin() {
     assert_eq!(recorder.count(), 0);
 }
 
+#[tokio::test]
+async fn port_wildcards_and_final_dots_through_the_layer() {
+    let policy = Policy::builder()
+        .allow_origins(["http://localhost:*", "https://app.example.com."])
+        .allow_methods(["PUT"])
+        .allow_credentials(true)
+        .build()
+        .expect("valid policy");
+    let (app, recorder) = App::new();
+    for (origin, allowed) in [
+        ("http://localhost:5173", true),
+        ("http://localhost", true),
+        ("http://localhost.:5173", false),
+        ("https://app.example.com.", true),
+        ("https://app.example.com", false),
+    ] {
+        let response = send(
+            Cors::new(app.clone(), policy.clone()),
+            preflight(origin, "PUT", None),
+        )
+        .await;
+        let expected = if allowed {
+            StatusCode::NO_CONTENT
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(response.status(), expected, "{origin}");
+        let granted = response.headers().get(ACCESS_CONTROL_ALLOW_ORIGIN);
+        assert_eq!(granted.is_some(), allowed, "{origin}");
+        if let Some(granted) = granted {
+            assert_eq!(granted, origin);
+        }
+
+        let response = send(
+            Cors::new(app.clone(), policy.clone()),
+            request("GET", "/", &[("origin", origin)]),
+        )
+        .await;
+        let mut extra = vec![("vary", "origin")];
+        if allowed {
+            extra.extend([
+                ("access-control-allow-origin", origin),
+                ("access-control-allow-credentials", "true"),
+            ]);
+        }
+        assert_eq!(
+            snapshot(&response),
+            app_response_plus(&app, &extra),
+            "{origin}"
+        );
+    }
+    assert_eq!(recorder.count(), 5, "only the GETs reach the app");
+}
+
 struct RefusedCase {
     name: &'static str,
     policy: fn() -> Policy,

@@ -315,6 +315,123 @@ fn subdomain_patterns_never_match_apex_scheme_port_or_lookalikes() {
 }
 
 #[test]
+fn a_final_dot_makes_an_origin_of_its_own() {
+    // `https://example.com.` is what a browser sends for a page at that
+    // host, as written; exact policies match only what they list.
+    let policy = standard();
+    let dotted = policy.evaluate(&get_from("https://app.example.com."));
+    assert_eq!(dotted.refusal(), Some(&Refusal::OriginNotAllowed));
+    // Under a pattern, `example.org.` is another domain than `example.org`.
+    assert_eq!(
+        policy
+            .evaluate(&get_from("https://api.example.org."))
+            .refusal(),
+        Some(&Refusal::OriginNotAllowed)
+    );
+    let configured = Policy::builder()
+        .allow_origins(["https://app.example.com.", "https://*.example.org."])
+        .allow_credentials(true)
+        .build()
+        .expect("valid");
+    for (origin, allowed) in [
+        ("https://app.example.com.", true),
+        ("https://app.example.com", false),
+        ("https://api.example.org.", true),
+        ("https://api.example.org", false),
+        ("https://example.org.", false),
+    ] {
+        let decision = configured.evaluate(&get_from(origin));
+        assert_eq!(decision.is_allowed(), allowed, "{origin}");
+        let granted = header(&decision, &header::ACCESS_CONTROL_ALLOW_ORIGIN);
+        assert_eq!(granted, allowed.then_some(origin), "{origin}");
+    }
+    // Any origin: parsed, so a preflight from it is answered.
+    let public = Policy::builder().allow_any_origin().build().expect("valid");
+    assert!(public
+        .evaluate(&preflight("https://app.example.com.", "GET", None))
+        .is_allowed());
+    // Still one dot only, and never after an address.
+    for malformed in ["https://app.example.com..", "http://127.0.0.1."] {
+        assert_eq!(
+            configured.evaluate(&get_from(malformed)).refusal(),
+            Some(&Refusal::Malformed(Malformed::InvalidOrigin)),
+            "{malformed}"
+        );
+    }
+}
+
+#[test]
+fn port_wildcards_allow_any_port_or_none_and_nothing_else() {
+    let policy = Policy::builder()
+        .allow_origins(["http://localhost:*", "https://*.example.com:*"])
+        .allow_methods(["PUT"])
+        .allow_credentials(true)
+        .build()
+        .expect("loopback http with credentials is fine");
+    for (origin, refusal) in [
+        ("http://localhost", None),
+        ("http://localhost:5173", None),
+        ("http://localhost:65535", None),
+        ("https://a.example.com", None),
+        ("https://a.b.example.com:8443", None),
+        ("https://localhost:5173", Some(Refusal::OriginNotAllowed)),
+        ("http://localhost.:5173", Some(Refusal::OriginNotAllowed)),
+        (
+            "http://localhost.evil.net:5173",
+            Some(Refusal::OriginNotAllowed),
+        ),
+        ("https://example.com:8443", Some(Refusal::OriginNotAllowed)),
+        ("http://a.example.com:8443", Some(Refusal::OriginNotAllowed)),
+        (
+            "http://localhost:*",
+            Some(Refusal::Malformed(Malformed::InvalidOrigin)),
+        ),
+        (
+            "http://localhost:80",
+            Some(Refusal::Malformed(Malformed::InvalidOrigin)),
+        ),
+        (
+            "http://localhost:5173/",
+            Some(Refusal::Malformed(Malformed::InvalidOrigin)),
+        ),
+    ] {
+        let decision = policy.evaluate(&preflight(origin, "PUT", None));
+        assert_eq!(decision.refusal(), refusal.as_ref(), "{origin}");
+        let granted = header(&decision, &header::ACCESS_CONTROL_ALLOW_ORIGIN);
+        assert_eq!(granted, refusal.is_none().then_some(origin), "{origin}");
+        if refusal.is_none() {
+            assert_eq!(
+                header(&decision, &header::ACCESS_CONTROL_ALLOW_CREDENTIALS),
+                Some("true")
+            );
+        }
+    }
+}
+
+#[test]
+fn many_hosts_on_any_port_are_looked_up_not_scanned() {
+    let origins: Vec<String> = (0..5000)
+        .map(|i| format!("https://tenant{i}.example.com:*"))
+        .collect();
+    let policy = Policy::builder()
+        .allow_origins(&origins)
+        .build()
+        .expect("valid");
+    for allowed in [
+        "https://tenant4999.example.com:3000",
+        "https://tenant0.example.com",
+    ] {
+        assert!(
+            policy.evaluate(&get_from(allowed)).is_allowed(),
+            "{allowed}"
+        );
+    }
+    assert!(!policy
+        .evaluate(&get_from("https://tenant5000.example.com:3000"))
+        .is_allowed());
+}
+
+#[test]
 fn many_configured_origins_are_looked_up_not_scanned() {
     let origins: Vec<String> = (0..5000)
         .map(|i| format!("https://tenant{i}.example.com"))

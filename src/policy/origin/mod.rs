@@ -10,6 +10,7 @@ mod exact;
 mod hash;
 mod ip;
 mod pattern;
+mod punycode;
 mod syntax;
 mod validate;
 
@@ -22,7 +23,7 @@ use super::decision::{Denied, Malformed};
 use exact::ExactOrigins;
 use pattern::Patterns;
 pub(crate) use syntax::{parse, OriginParts};
-pub(crate) use validate::validate;
+pub(crate) use validate::{validate, Trust};
 
 /// A user predicate deciding on origins the lists do not cover.
 pub(crate) type OriginPredicate = Arc<dyn Fn(&str) -> bool + Send + Sync>;
@@ -54,6 +55,8 @@ impl OriginSet {
     pub(crate) fn insert(&mut self, origin: &str, parts: &OriginParts<'_>) {
         if parts.wildcard {
             self.patterns.insert(parts);
+        } else if parts.any_port {
+            self.exact.insert_any_port(origin, parts);
         } else {
             self.exact.insert(origin);
         }
@@ -83,13 +86,17 @@ impl OriginSet {
                 Err(Denied::Origin)
             };
         }
-        if !reason_needed && self.patterns.is_empty() && self.predicate.is_none() {
+        if !reason_needed
+            && self.patterns.is_empty()
+            && self.predicate.is_none()
+            && !self.exact.has_any_port()
+        {
             return Err(Denied::Origin);
         }
         let Ok(parts) = parse(bytes, false) else {
             return Err(Denied::Malformed(Malformed::InvalidOrigin));
         };
-        let by_pattern = self.patterns.matches(&parts);
+        let by_pattern = self.exact.allows_any_port(bytes, &parts) || self.patterns.matches(&parts);
         let by_predicate = || {
             // `parse` accepted only ASCII, so this is the same text.
             self.predicate.as_ref().is_some_and(|predicate| {
@@ -233,5 +240,134 @@ mod tests {
         );
         let sub = HeaderValue::from_static("https://a.example.org");
         assert_eq!(with_pattern.check(&sub, false), Ok(sub.clone()));
+    }
+
+    #[test]
+    fn port_wildcards_match_any_port_or_none_and_nothing_else() {
+        let set = set_of(&[
+            "http://localhost:*",
+            "https://*.example.com:*",
+            "https://exact.test:8443",
+            "http://[::1]:*",
+        ]);
+        let cases = [
+            ("http://localhost", true),
+            ("http://localhost:5173", true),
+            ("http://localhost:1", true),
+            ("https://localhost:5173", false),
+            ("http://localhost.:5173", false),
+            ("http://app.localhost:5173", false),
+            ("http://localhostx:5173", false),
+            ("https://a.example.com", true),
+            ("https://a.b.example.com:3000", true),
+            ("https://example.com:3000", false),
+            ("http://a.example.com:3000", false),
+            ("https://a.example.com.:3000", false),
+            ("https://exact.test:8443", true),
+            ("https://exact.test", false),
+            ("https://exact.test:8444", false),
+            ("http://[::1]:8080", true),
+            ("http://[::1]", true),
+        ];
+        for (origin, allowed) in cases {
+            let expected = if allowed {
+                Ok(HeaderValue::from_str(origin).expect("valid"))
+            } else {
+                Err(Denied::Origin)
+            };
+            assert_eq!(check(&set, origin), expected, "{origin}");
+            // The layer's shortcut gives the same answer.
+            let value = HeaderValue::from_str(origin).expect("valid");
+            assert_eq!(set.check(&value, false), expected, "{origin}");
+        }
+        // A malformed origin is still told apart when the reason is needed.
+        assert_eq!(
+            check(&set, "http://localhost:*"),
+            Err(Denied::Malformed(Malformed::InvalidOrigin))
+        );
+    }
+
+    #[test]
+    fn trailing_dots_match_only_what_is_configured_with_them() {
+        let set = set_of(&[
+            "https://example.com.",
+            "https://*.test.:*",
+            "https://plain.test",
+        ]);
+        let cases = [
+            ("https://example.com.", true),
+            ("https://example.com", false),
+            ("https://a.test.", true),
+            ("https://a.test.:8080", true),
+            ("https://a.test", false),
+            ("https://test.", false),
+            ("https://plain.test", true),
+            ("https://plain.test.", true),
+        ];
+        for (origin, allowed) in cases {
+            assert_eq!(check(&set, origin).is_ok(), allowed, "{origin}");
+        }
+    }
+
+    /// The set against a plain reading of the rules: an exact origin
+    /// matches byte for byte; a host on any port matches with any port or
+    /// none; a pattern matches a name strictly under its domain with its
+    /// scheme and its port (or any, for `:*`).
+    #[test]
+    fn the_set_agrees_with_a_plain_reading_of_the_rules() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, TestRunner};
+
+        let configured = [
+            "https://a.test",
+            "https://a.test.",
+            "http://b.test:8080",
+            "http://localhost:*",
+            "https://c.test.:*",
+            "https://*.a.test",
+            "https://*.b.test:*",
+            "http://*.c.test.:8080",
+            "https://*.test.",
+        ];
+        let set = set_of(&configured);
+        let rules: Vec<OriginParts<'_>> = configured
+            .iter()
+            .map(|origin| parse(origin.as_bytes(), true).expect("valid"))
+            .collect();
+        let plain = |origin: &str| {
+            let Ok(request) = parse(origin.as_bytes(), false) else {
+                return false;
+            };
+            rules.iter().zip(configured).any(|(rule, text)| {
+                let port_ok = rule.any_port || rule.port == request.port;
+                let host_ok = if rule.wildcard {
+                    request
+                        .host
+                        .strip_suffix(rule.host)
+                        .is_some_and(|front| front.len() > 1 && front.ends_with('.'))
+                } else if rule.any_port {
+                    request.host == rule.host
+                } else {
+                    return origin == text;
+                };
+                rule.scheme == request.scheme && port_ok && host_ok
+            })
+        };
+        let mut runner = TestRunner::new(Config::with_cases(20_000));
+        let allowed = std::cell::Cell::new(0u32);
+        runner
+            .run(
+                &"https?://((x|y)\\.){0,2}(a|b|c|localhost|test)(\\.test)?\\.?(:(8080|3000|\\*))?",
+                |origin| {
+                    let expected = plain(&origin);
+                    let value = HeaderValue::from_str(&origin).expect("ASCII");
+                    prop_assert_eq!(set.check(&value, true).is_ok(), expected, "{}", origin);
+                    prop_assert_eq!(set.check(&value, false).is_ok(), expected, "{}", origin);
+                    allowed.set(allowed.get() + u32::from(expected));
+                    Ok(())
+                },
+            )
+            .unwrap();
+        assert!(allowed.get() > 1_000, "only {} allowed", allowed.get());
     }
 }

@@ -1,5 +1,6 @@
-//! Wildcard patterns (`scheme://*.domain[:port]`): the domains under which
-//! any name matches, grouped by scheme and port, and the label tree that
+//! Wildcard patterns (`scheme://*.domain[:port]`, the port `*` meaning any
+//! port or none): the domains under which any name matches, grouped by
+//! scheme and port, and the label tree that
 //! answers for many of them in time that does not grow with their number.
 
 use std::collections::HashMap;
@@ -7,8 +8,8 @@ use std::collections::HashMap;
 use super::hash::BuildWordHash;
 use super::syntax::{HostKind, OriginParts};
 
-/// The patterns, in one group per (scheme, port): a handful at most in
-/// practice, so the groups are scanned.
+/// The patterns, in one group per (scheme, port or any port): a handful at
+/// most in practice, so the groups are scanned.
 #[derive(Default)]
 pub(super) struct Patterns {
     groups: Vec<PatternGroup>,
@@ -17,15 +18,13 @@ pub(super) struct Patterns {
 impl Patterns {
     /// Adds the pattern `parts` (a wildcard).
     pub(super) fn insert(&mut self, parts: &OriginParts<'_>) {
-        let group = match self
-            .groups
-            .iter_mut()
-            .position(|g| *g.scheme == *parts.scheme && g.port == parts.port)
-        {
+        let group = match self.groups.iter_mut().position(|g| {
+            *g.scheme == *parts.scheme && g.port == parts.port && g.any_port == parts.any_port
+        }) {
             Some(i) => &mut self.groups[i],
             None => {
                 self.groups
-                    .push(PatternGroup::new(parts.scheme, parts.port));
+                    .push(PatternGroup::new(parts.scheme, parts.port, parts.any_port));
                 let last = self.groups.len() - 1;
                 &mut self.groups[last]
             }
@@ -38,7 +37,7 @@ impl Patterns {
         parts.host_kind == HostKind::Domain
             && self.groups.iter().any(|group| {
                 *group.scheme == *parts.scheme
-                    && group.port == parts.port
+                    && (group.any_port || group.port == parts.port)
                     && group.matches(parts.host)
             })
     }
@@ -56,6 +55,8 @@ impl Patterns {
 struct PatternGroup {
     scheme: Box<str>,
     port: Option<u16>,
+    /// `:*`: any port or none; `port` is then `None`.
+    any_port: bool,
     /// The domains under which any name matches (`example.com` for
     /// `*.example.com`), while there are at most [`FEW_DOMAINS`]: comparing
     /// the host's end with each costs less than hashing each label. `None`
@@ -70,10 +71,11 @@ struct PatternGroup {
 const FEW_DOMAINS: usize = 8;
 
 impl PatternGroup {
-    fn new(scheme: &str, port: Option<u16>) -> PatternGroup {
+    fn new(scheme: &str, port: Option<u16>, any_port: bool) -> PatternGroup {
         PatternGroup {
             scheme: scheme.into(),
             port,
+            any_port,
             few: Some(Vec::new()),
             tree: LabelNode::default(),
         }
@@ -155,29 +157,56 @@ mod tests {
         use proptest::prelude::*;
         use proptest::test_runner::{Config, TestRunner};
 
-        let domains = ["example.com", "a.example.com", "b.test", "com.example", "x"];
-        let mut few = PatternGroup::new("https", None);
+        // `example.com.` (a final dot) is a domain of its own.
+        let domains = [
+            "example.com",
+            "a.example.com",
+            "b.test",
+            "com.example",
+            "x",
+            "example.com.",
+            "test.",
+        ];
+        let mut few = PatternGroup::new("https", None, false);
         for domain in domains {
             few.insert(domain);
         }
         assert!(few.few.is_some());
         let mut runner = TestRunner::new(Config::with_cases(20_000));
         let matched = std::cell::Cell::new(0u32);
+        let dotted = std::cell::Cell::new(0u32);
         runner
             .run(
-                &"(([a-c]|example|com|test|x)\\.){0,4}[a-c]?(example\\.com|b\\.test|com\\.example|x|com|test)",
+                &"(([a-c]|example|com|test|x)\\.){0,4}[a-c]?(example\\.com|b\\.test|com\\.example|x|com|test)\\.?",
                 |host| {
                     let tree = few.tree.matches(&host);
                     prop_assert_eq!(few.matches(&host), tree, "{}", host);
                     matched.set(matched.get() + u32::from(tree));
+                    dotted.set(dotted.get() + u32::from(tree && host.ends_with('.')));
                     Ok(())
                 },
             )
             .unwrap();
         assert!(matched.get() > 1_000, "only {} matched", matched.get());
+        assert!(
+            dotted.get() > 200,
+            "only {} matched with a dot",
+            dotted.get()
+        );
+        // A final dot is a different name, whichever way it is looked up.
+        let mut tree_only = group_of(&domains);
+        tree_only.few = None;
+        for group in [&few, &tree_only] {
+            assert!(group.matches("a.example.com."));
+            assert!(group.matches("a.example.com"));
+            assert!(group.matches("a.test."));
+            assert!(!group.matches("a.test"));
+            assert!(!group.matches("example.com."));
+            assert!(!group.matches("test."));
+        }
 
         // Past the bound every domain is still matched, by the tree.
-        let mut many = PatternGroup::new("https", None);
+        let mut many = PatternGroup::new("https", None, false);
         for i in 0..=FEW_DOMAINS + 2 {
             many.insert(&format!("d{i}.example"));
         }
@@ -186,5 +215,13 @@ mod tests {
             assert!(many.matches(&format!("a.d{i}.example")), "d{i}");
             assert!(!many.matches(&format!("d{i}.example")), "d{i}");
         }
+    }
+
+    fn group_of(domains: &[&str]) -> PatternGroup {
+        let mut group = PatternGroup::new("https", None, false);
+        for domain in domains {
+            group.insert(domain);
+        }
+        group
     }
 }

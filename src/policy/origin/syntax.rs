@@ -21,7 +21,10 @@ pub(crate) struct OriginParts<'a> {
     /// The host as sent: a DNS name, a dotted IPv4 address, or `[ipv6]`.
     /// For a pattern, the part after `*.`.
     pub(crate) host: &'a str,
+    /// `None` without a port, or with [`any_port`](Self::any_port).
     pub(crate) port: Option<u16>,
+    /// `scheme://host:*`: any port, or none (configuration only).
+    pub(crate) any_port: bool,
     /// `scheme://*.host`: one or more labels in front of `host`.
     pub(crate) wildcard: bool,
     pub(crate) host_kind: HostKind,
@@ -37,9 +40,14 @@ pub(crate) enum HostKind {
 impl OriginParts<'_> {
     /// Loopback hosts: the only ones where plain `http` is acceptable with
     /// credentials, because no network path exists to tamper with them.
+    /// A final dot changes nothing here: `localhost.` resolves as
+    /// `localhost` does.
     pub(crate) fn is_loopback(&self) -> bool {
         match self.host_kind {
-            HostKind::Domain => self.host == "localhost" || self.host.ends_with(".localhost"),
+            HostKind::Domain => {
+                let name = self.host.strip_suffix('.').unwrap_or(self.host);
+                name == "localhost" || name.ends_with(".localhost")
+            }
             HostKind::Ipv4 => self.host.starts_with("127."),
             HostKind::Ipv6 => self.host == "[::1]",
         }
@@ -48,7 +56,11 @@ impl OriginParts<'_> {
 
 /// Parses an origin in the exact form a browser sends it.
 ///
-/// With `wildcard_ok`, `scheme://*.domain[:port]` is accepted too. Errors
+/// A host may end with a dot (`https://example.com.`): browsers send it as
+/// written, a distinct origin (URL `#concept-host-parser` keeps it).
+///
+/// With `wildcard_ok` (configuration), `scheme://*.domain[:port]` and
+/// `scheme://host:*` are accepted too. Errors
 /// name the first thing that makes the text differ from what a browser
 /// sends, for configuration messages; on the request path any error simply
 /// means "malformed". Never allocates.
@@ -60,8 +72,8 @@ pub(crate) fn parse(text: &[u8], wildcard_ok: bool) -> Result<OriginParts<'_>, O
 }
 
 /// The shape nearly every `Origin` has, read in one pass over its bytes:
-/// `scheme://name[:port]`, a lowercase DNS name whose last label is not a
-/// number. `None` means "not that shape": the full parser then decides,
+/// `scheme://name[:port]`, a lowercase DNS name (a final dot included)
+/// whose last label is not a number. `None` means "not that shape": the full parser then decides,
 /// and names what is wrong. Wherever this accepts, the full parser gives
 /// the same parts (a test checks it on generated text).
 fn parse_common(text: &[u8]) -> Option<OriginParts<'_>> {
@@ -80,14 +92,16 @@ fn parse_common(text: &[u8]) -> Option<OriginParts<'_>> {
     let rest = bytes[scheme_end..].strip_prefix(b"://")?;
     let rest_start = scheme_end + 3;
 
-    // Labels of `[a-z0-9_-]`, none empty, up to the end or a `:`.
-    let mut label_start = 0;
+    // Labels of `[a-z0-9_-]`, none empty but after a final dot, up to the
+    // end or a `:`. `last_start` is where the label before a dot starts.
+    let (mut label_start, mut last_start) = (0, 0);
     let mut host_end = rest.len();
     for (i, &b) in rest.iter().enumerate() {
         match b {
             b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => {}
-            b'.' if i > label_start => label_start = i + 1,
-            b':' if i > label_start => {
+            b'.' if i > label_start => (last_start, label_start) = (label_start, i + 1),
+            // After a label, or after the dot that ends the name.
+            b':' if i > 0 => {
                 host_end = i;
                 break;
             }
@@ -95,7 +109,12 @@ fn parse_common(text: &[u8]) -> Option<OriginParts<'_>> {
         }
     }
     let host = &rest[..host_end];
-    let last = host.get(label_start..).filter(|label| !label.is_empty())?;
+    // The last label is the one before a final dot, if there is one.
+    let last = match host.last() {
+        Some(b'.') => host.get(last_start..host.len() - 1),
+        _ => host.get(label_start..),
+    }
+    .filter(|label| !label.is_empty())?;
     let numeric = last.iter().all(u8::is_ascii_digit)
         || last
             .strip_prefix(b"0x")
@@ -127,6 +146,7 @@ fn parse_common(text: &[u8]) -> Option<OriginParts<'_>> {
         scheme: text.get(..scheme_end)?,
         host: text.get(rest_start..rest_start + host.len())?,
         port,
+        any_port: false,
         wildcard: false,
         host_kind: HostKind::Domain,
     })
@@ -180,8 +200,10 @@ fn parse_full(text: &[u8], wildcard_ok: bool) -> Result<OriginParts<'_>, OriginS
     }
 
     let (host, port) = split_host_port(authority)?;
+    let any_port = wildcard_ok && port == Some("*");
     let port = match port {
         None => None,
+        Some(_) if any_port => None,
         Some(digits) => {
             let port = parse_port(digits)?;
             if default_port(scheme) == Some(port) {
@@ -206,6 +228,7 @@ fn parse_full(text: &[u8], wildcard_ok: bool) -> Result<OriginParts<'_>, OriginS
         scheme,
         host,
         port,
+        any_port,
         wildcard,
         host_kind,
     })
@@ -292,12 +315,16 @@ fn check_host(host: &str) -> Result<HostKind, OriginSyntaxError> {
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_'))
     };
-    if !host.split('.').all(label_ok) {
+    // One final dot is kept by browsers (`example.com.`); an empty label
+    // anywhere else is not a host.
+    let name = host.strip_suffix('.').unwrap_or(host);
+    if !name.split('.').all(label_ok) {
         return Err(E::InvalidHost);
     }
-    // URL `#ends-in-a-number-checker`: such a host is parsed as IPv4 and
-    // re-serialized, so only the canonical dotted quad can ever be sent.
-    let last = host.rsplit('.').next().unwrap_or(host);
+    // URL `#ends-in-a-number-checker` (which looks past a final dot): such
+    // a host is parsed as IPv4 and re-serialized, so only the canonical
+    // dotted quad, without a dot after it, can ever be sent.
+    let last = name.rsplit('.').next().unwrap_or(name);
     let numeric = last.bytes().all(|b| b.is_ascii_digit())
         || last
             .strip_prefix("0x")
@@ -331,6 +358,9 @@ mod tests {
             "https://a_b.example.com:65535",
             "chrome-extension://abcdefghijklmnop",
             "http://example.com:0",
+            "https://example.com.",
+            "http://localhost.:3000",
+            "https://a_b.c.:8443",
         ] {
             let fast = parse_common(common.as_bytes());
             assert!(fast.is_some(), "{common}");
@@ -341,7 +371,12 @@ mod tests {
             "https://example.com:443",
             "https://example.com:08",
             "https://example.com:65536",
-            "https://example.com.",
+            "https://example.com..",
+            "https://.",
+            "https://.:8080",
+            "http://127.0.0.1.",
+            "http://a.0x1f.",
+            "http://localhost:*",
             "https://.example.com",
             "https://a..b",
             "http://127.0.0.1",
@@ -357,13 +392,18 @@ mod tests {
         // accepts, the full parser must accept with the same parts.
         let mut runner = TestRunner::new(Config::with_cases(20_000));
         let accepted = std::cell::Cell::new(0u32);
+        let trailing_dots = std::cell::Cell::new(0u32);
         runner
             .run(
-                &"(https?|ws|[a-e0-9xX:/+._*@\\[\\]-]{0,5})://[a-e0-9x._:-]{0,12}",
+                &"(https?|ws|[a-e0-9xX:/+._*@\\[\\]-]{0,5})://[a-e0-9x._:*-]{0,12}",
                 |text| {
                     if let Some(fast) = parse_common(text.as_bytes()) {
                         accepted.set(accepted.get() + 1);
+                        trailing_dots
+                            .set(trailing_dots.get() + u32::from(fast.host.ends_with('.')));
+                        // The same parts for a request and in configuration.
                         prop_assert_eq!(Ok(fast), parse_full(text.as_bytes(), false));
+                        prop_assert_eq!(Ok(fast), parse_full(text.as_bytes(), true));
                     }
                     Ok(())
                 },
@@ -371,6 +411,11 @@ mod tests {
             .unwrap();
         // Not vacuous: a good share of the generated text takes the fast path.
         assert!(accepted.get() > 1_000, "only {} accepted", accepted.get());
+        assert!(
+            trailing_dots.get() > 50,
+            "{} trailing dots",
+            trailing_dots.get()
+        );
     }
 
     #[test]
@@ -384,6 +429,8 @@ mod tests {
             "https://a_b.example.com",
             "chrome-extension://abcdefghijklmnop",
             "http://example.com:0",
+            "https://example.com.",
+            "http://localhost.:3000",
         ] {
             assert!(parse(ok.as_bytes(), false).is_ok(), "{ok}");
         }
@@ -417,7 +464,13 @@ mod tests {
             ("https://", E::InvalidHost),
             ("https://a..com", E::InvalidHost),
             ("https://.a.com", E::InvalidHost),
-            ("https://a.com.", E::InvalidHost),
+            ("https://a.com..", E::InvalidHost),
+            ("https://.", E::InvalidHost),
+            ("https://*.", E::InvalidHost),
+            ("http://127.0.0.1.", E::InvalidHost),
+            ("http://[::1].", E::InvalidHost),
+            ("https://a.com:*8", E::InvalidPort),
+            ("https://a.com:**", E::InvalidPort),
             ("https://a$b.com", E::InvalidHost),
             ("http://127.1", E::InvalidHost),
             ("http://0x7f.0.0.1", E::InvalidHost),
@@ -452,10 +505,44 @@ mod tests {
             ("http://127.9.9.9:1", true),
             ("http://[::1]:8080", true),
             ("http://localhost.example.com", false),
+            ("http://localhost.", true),
+            ("http://app.localhost.:8080", true),
+            ("http://*.localhost.", true),
+            ("http://localhost.example.", false),
             ("http://128.0.0.1", false),
         ] {
             let parts = parse(origin.as_bytes(), true).expect("valid");
             assert_eq!(parts.is_loopback(), loopback, "{origin}");
         }
+    }
+
+    #[test]
+    fn a_final_dot_is_part_of_the_host() {
+        let parts = parse(b"https://example.com.:8443", false).expect("a browser sends it");
+        assert_eq!(parts.host, "example.com.");
+        assert_eq!(parts.port, Some(8443));
+        assert_ne!(
+            parse(b"https://example.com.", false).map(|p| p.host),
+            parse(b"https://example.com", false).map(|p| p.host)
+        );
+        let pattern = parse(b"https://*.example.com.", true).expect("a pattern");
+        assert!(pattern.wildcard);
+        assert_eq!(pattern.host, "example.com.");
+    }
+
+    #[test]
+    fn any_port_only_in_configuration() {
+        for text in [
+            "http://localhost:*",
+            "https://*.example.com:*",
+            "http://[::1]:*",
+        ] {
+            let parts = parse(text.as_bytes(), true).expect("a configured origin");
+            assert!(parts.any_port, "{text}");
+            assert_eq!(parts.port, None, "{text}");
+            assert_eq!(parse(text.as_bytes(), false), Err(E::InvalidPort), "{text}");
+        }
+        let exact = parse(b"http://localhost:8080", true).expect("valid");
+        assert!(!exact.any_port);
     }
 }
