@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::policies::{standard, ALLOWED as APP};
+use common::policies::{self, standard, ALLOWED as APP};
 use http::header::{self, HeaderName, HeaderValue};
 use http::{Method, Request, StatusCode};
 use tower_cors::policy::{
@@ -328,9 +328,8 @@ fn a_final_dot_makes_an_origin_of_its_own() {
             .refusal(),
         Some(&Refusal::OriginNotAllowed)
     );
-    let configured = Policy::builder()
+    let configured = policies::credentialed()
         .allow_origins(["https://app.example.com.", "https://*.example.org."])
-        .allow_credentials(true)
         .build()
         .expect("valid");
     for (origin, allowed) in [
@@ -362,10 +361,9 @@ fn a_final_dot_makes_an_origin_of_its_own() {
 
 #[test]
 fn port_wildcards_allow_any_port_or_none_and_nothing_else() {
-    let policy = Policy::builder()
+    let policy = policies::credentialed()
         .allow_origins(["http://localhost:*", "https://*.example.com:*"])
         .allow_methods(["PUT"])
-        .allow_credentials(true)
         .build()
         .expect("loopback http with credentials is fine");
     for (origin, refusal) in [

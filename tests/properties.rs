@@ -135,6 +135,9 @@ fn policy_with(credentials: impl Strategy<Value = bool>) -> impl Strategy<Value 
                 credentials,
                 max_age,
                 private_network: pna,
+                // The patterns here are under no public suffix; without the
+                // list to say so, the builder must be told not to check.
+                public_suffix_subdomains: cfg!(not(feature = "public-suffix")),
             };
             let no_origin = policy.origins.is_empty()
                 && !policy.any_origin

@@ -22,6 +22,7 @@ use super::{Policy, Rules};
 /// use std::time::Duration;
 /// use tower_cors::Policy;
 ///
+/// # #[cfg(feature = "public-suffix")] { // credentialed patterns need the list
 /// let policy = Policy::builder()
 ///     .allow_origins(["https://app.example.com", "https://*.example.org"])
 ///     .allow_methods(["GET", "POST", "PUT", "DELETE"])
@@ -30,6 +31,7 @@ use super::{Policy, Rules};
 ///     .allow_credentials(true)
 ///     .max_age(Duration::from_secs(600))
 ///     .build()?;
+/// # }
 /// # Ok::<(), tower_cors::ConfigError>(())
 /// ```
 #[derive(Clone, Default)]

@@ -254,9 +254,8 @@ impl Policy {
         // every response, or a cache serves a `fetch()` the answer to an
         // `<img>` load or a navigation that had none
         // (`#cors-protocol-and-http-caches`).
-        let constant = rules.origins.constant();
         let Some(origin) = origins.next() else {
-            let grant = match constant {
+            let grant = match rules.origins.constant() {
                 Some(allow_origin) => Grant::Actual { allow_origin },
                 None => Grant::Nothing {
                     vary_origin: self.varies_by_origin(),
@@ -285,10 +284,10 @@ impl Policy {
             Detail::Layer => RequestKind::Actual,
         };
 
-        let allow_origin = if let Some(allow_origin) = constant.filter(|_| !preflight) {
+        let allow_origin = if !preflight && rules.origins.is_constant() {
             // Whatever the `Origin` lines say, even when malformed: only a
             // preflight's answer may tell them apart.
-            Ok(allow_origin)
+            rules.origins.constant().ok_or(Denied::Origin)
         } else if origins.next().is_some() {
             Err(Denied::Malformed(Malformed::MultipleOrigins))
         } else {

@@ -56,6 +56,10 @@ pub struct ModelPolicy {
     pub credentials: bool,
     pub max_age: Option<u64>,
     pub private_network: bool,
+    /// `allow_public_suffix_subdomains_dangerously()`: only what the
+    /// builder checks changes, never an answer. Built without the
+    /// `public-suffix` feature, credentialed patterns need it.
+    pub public_suffix_subdomains: bool,
 }
 
 impl ModelPolicy {
@@ -67,6 +71,9 @@ impl ModelPolicy {
         }
         if self.null_origin {
             builder = builder.allow_null_origin_dangerously();
+        }
+        if self.public_suffix_subdomains {
+            builder = builder.allow_public_suffix_subdomains_dangerously();
         }
         if let Some(suffix) = self.origin_suffix_fn.clone() {
             builder = builder.allow_origin_fn(move |origin| origin.ends_with(suffix.as_str()));

@@ -39,17 +39,22 @@ impl ExactOrigins {
 
     /// Whether the request origin `origin`, parsed as `parts`, is a host
     /// allowed on any port: one lookup, whatever the number of such hosts.
+    #[inline]
     pub(super) fn allows_any_port(&self, origin: &[u8], parts: &OriginParts<'_>) -> bool {
-        scheme_and_host(origin, parts).is_some_and(|key| self.any_port.contains_key(key))
+        // An empty table answers without hashing the key.
+        !self.any_port.is_empty()
+            && scheme_and_host(origin, parts).is_some_and(|key| self.any_port.contains_key(key))
     }
 
     /// Whether some host is allowed on any port, so that an origin not in
     /// the table may still be allowed once parsed.
+    #[inline]
     pub(super) fn has_any_port(&self) -> bool {
         !self.any_port.is_empty()
     }
 
     /// The value to answer `origin` with, if it is listed.
+    #[inline]
     pub(super) fn get(&self, origin: &[u8]) -> Option<&HeaderValue> {
         self.values.get(origin)
     }

@@ -14,6 +14,7 @@ pub(super) struct WordHash(u64);
 impl WordHash {
     const K: u64 = 0x517c_c1b7_2722_0a95;
 
+    #[inline]
     fn add(&mut self, word: u64) {
         self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::K);
     }
@@ -21,12 +22,14 @@ impl WordHash {
 
 impl BuildHasher for BuildWordHash {
     type Hasher = WordHash;
+    #[inline]
     fn build_hasher(&self) -> WordHash {
         WordHash(0)
     }
 }
 
 impl Hasher for WordHash {
+    #[inline]
     fn write(&mut self, bytes: &[u8]) {
         let mut chunks = bytes.chunks_exact(8);
         for chunk in &mut chunks {
@@ -41,9 +44,11 @@ impl Hasher for WordHash {
             self.add(u64::from_le_bytes(word));
         }
     }
+    #[inline]
     fn write_usize(&mut self, n: usize) {
         self.add(n as u64);
     }
+    #[inline]
     fn finish(&self) -> u64 {
         self.0
     }

@@ -115,11 +115,19 @@ impl Origins {
     /// The `Access-Control-Allow-Origin` value of every answer but a
     /// preflight's, when it does not depend on the request: `*` when any
     /// origin is allowed.
+    #[inline]
     pub(crate) fn constant(&self) -> Option<HeaderValue> {
         match self {
             Origins::Any => Some(HeaderValue::from_static("*")),
             Origins::Listed(_) => None,
         }
+    }
+
+    /// Whether the answer is [`constant`](Self::constant): a test that
+    /// builds no value on the path of every request.
+    #[inline]
+    pub(crate) fn is_constant(&self) -> bool {
+        matches!(self, Origins::Any)
     }
 
     /// Checks one `Origin` header value: the `Access-Control-Allow-Origin`

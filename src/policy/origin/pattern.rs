@@ -33,6 +33,7 @@ impl Patterns {
     }
 
     /// True when some pattern covers the request origin `parts`.
+    #[inline]
     pub(super) fn matches(&self, parts: &OriginParts<'_>) -> bool {
         parts.host_kind == HostKind::Domain
             && self.groups.iter().any(|group| {
@@ -42,6 +43,7 @@ impl Patterns {
             })
     }
 
+    #[inline]
     pub(super) fn is_empty(&self) -> bool {
         self.groups.is_empty()
     }
@@ -94,6 +96,7 @@ impl PatternGroup {
     }
 
     /// True when `host` is a name strictly under one of the domains.
+    #[inline]
     fn matches(&self, host: &str) -> bool {
         let Some(few) = &self.few else {
             return self.tree.matches(host);
