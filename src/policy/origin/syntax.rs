@@ -64,6 +64,7 @@ impl OriginParts<'_> {
 /// name the first thing that makes the text differ from what a browser
 /// sends, for configuration messages; on the request path any error simply
 /// means "malformed". Never allocates.
+#[inline]
 pub(crate) fn parse(text: &[u8], wildcard_ok: bool) -> Result<OriginParts<'_>, OriginSyntaxError> {
     match parse_common(text) {
         Some(parts) => Ok(parts),
@@ -76,6 +77,7 @@ pub(crate) fn parse(text: &[u8], wildcard_ok: bool) -> Result<OriginParts<'_>, O
 /// last label is not a number. `None` means "not that shape": the full parser then decides,
 /// and names what is wrong. Wherever this accepts, the full parser gives
 /// the same parts (a test checks it on generated text).
+#[inline]
 fn parse_common(text: &[u8]) -> Option<OriginParts<'_>> {
     // One validation for the whole text; the parts are slices of it.
     let text = std::str::from_utf8(text).ok()?;
