@@ -211,6 +211,17 @@ fn insecure_origins_need_the_dangerous_method_and_only_lift_that_rule() {
     );
 }
 
+#[cfg(feature = "public-suffix")]
+#[test]
+fn the_public_suffix_refusal_names_its_escape_hatch() {
+    let problem = &origin("https://*.github.io", true)[0];
+    let message = problem.to_string();
+    assert!(
+        message.contains("allow_public_suffix_subdomains_dangerously"),
+        "{message}"
+    );
+}
+
 #[test]
 fn public_suffix_subdomains_need_the_dangerous_method() {
     let mine = || {

@@ -117,7 +117,8 @@ pub enum ConfigProblem {
     /// `allow_public_suffix_subdomains_dangerously`.
     #[error(
         "pattern {pattern:?} with credentials allows every site under the public suffix \
-         {suffix:?}; list the origins instead"
+         {suffix:?}; list the origins instead (or, if you alone hand out names under it, use \
+         allow_public_suffix_subdomains_dangerously)"
     )]
     PublicSuffixWildcardWithCredentials {
         /// The pattern as configured.
