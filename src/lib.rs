@@ -12,6 +12,7 @@
 //! use axum::{routing::get, Router};
 //! use tower_cors::{CorsLayer, Policy};
 //!
+//! # #[cfg(feature = "public-suffix")] { // credentialed patterns need the list
 //! let policy = Policy::builder()
 //!     .allow_origins(["https://app.example.com", "https://*.example.org"])
 //!     .allow_methods(["GET", "POST", "PUT", "DELETE"])
@@ -24,6 +25,7 @@
 //! let app: Router = Router::new()
 //!     .route("/", get(|| async { "hello" }))
 //!     .layer(CorsLayer::new(policy));
+//! # }
 //! # Ok::<(), tower_cors::ConfigError>(())
 //! ```
 //!

@@ -47,6 +47,20 @@ fn origins_no_browser_can_send_are_refused_with_the_reason() {
         ("", S::Empty),
         ("https://app.example.com:99999", S::InvalidPort),
         ("http://127.1", S::InvalidHost),
+        ("https://app.example.com..", S::InvalidHost),
+        ("http://127.0.0.1.", S::InvalidHost),
+        ("http://localhost:*3", S::InvalidPort),
+        // Syntactically fine, but no page ever has them.
+        ("http://localhost:0", S::ZeroPort),
+        ("https://*.example.com:0", S::ZeroPort),
+        ("file://", S::FileScheme),
+        ("file:///var/www/index.html", S::FileScheme),
+        ("https://xn--bcher-.example", S::InvalidPunycode),
+        ("https://xn--.example", S::InvalidPunycode),
+        (
+            "https://*.xn--zzzzzzzzzzzzzzzzzz.example",
+            S::InvalidPunycode,
+        ),
     ];
     for (text, reason) in cases {
         assert_eq!(origin(text, false), invalid(text, reason), "{text:?}");
@@ -63,8 +77,44 @@ fn valid_origins_build() {
         "http://[::1]:8080",
         "https://xn--bcher-kva.example",
         "tauri://localhost",
+        "https://app.example.com.",
+        "https://*.example.com.",
+        "http://localhost:*",
+        "https://*.example.com:*",
+        "http://[::1]:*",
+        "http://127.0.0.1:*",
     ] {
         assert_eq!(origin(text, false), [], "{text}");
+    }
+}
+
+#[test]
+fn hosts_longer_than_dns_allows_are_refused() {
+    let label = "a".repeat(63);
+    // 4 labels of 63 and 3 dots: 255 bytes, over the 253 DNS allows.
+    let long = format!("https://{label}.{label}.{label}.{label}");
+    assert_eq!(origin(&long, false), invalid(&long, S::HostTooLong));
+    let fits = format!("https://{label}.{label}.{label}.{}", "b".repeat(61));
+    assert_eq!(origin(&fits, false), []);
+    // A final dot is not counted; a pattern needs room for a label in front.
+    assert_eq!(origin(&format!("{fits}."), false), []);
+    let pattern = format!("https://*.{}", &fits["https://".len()..]);
+    assert_eq!(origin(&pattern, false), invalid(&pattern, S::HostTooLong));
+}
+
+#[test]
+fn refusals_of_origins_no_browser_sends_say_what_to_do() {
+    for (text, says) in [
+        ("file:///index.html", "http://localhost"),
+        ("http://localhost:0", "port"),
+        ("https://xn--bcher-.example", "new URL"),
+    ] {
+        let err = Policy::builder()
+            .allow_origins([text])
+            .build()
+            .expect_err("refused");
+        let message = err.to_string();
+        assert!(message.contains(says), "{message}");
     }
 }
 
@@ -107,10 +157,94 @@ fn credentials_refuse_plain_http_except_loopback() {
         "http://*.localhost:3000",
         "http://127.0.0.1:8080",
         "http://[::1]:8080",
+        "http://localhost.:3000",
+        "http://app.localhost.",
+        "http://*.localhost.:3000",
+        "http://localhost:*",
+        "http://*.localhost:*",
+        "http://[::1]:*",
     ] {
         assert_eq!(origin(loopback, true), [], "{loopback}");
     }
     assert_eq!(origin("http://app.example.com", false), []);
+    // A port wildcard changes nothing: plain http beyond loopback is refused.
+    for insecure in ["http://app.example.com:*", "http://localhost.example.com."] {
+        assert_eq!(
+            origin(insecure, true),
+            [P::InsecureOriginWithCredentials {
+                origin: insecure.into()
+            }],
+            "{insecure}"
+        );
+    }
+}
+
+#[test]
+fn insecure_origins_need_the_dangerous_method_and_only_lift_that_rule() {
+    let lan = || {
+        Policy::builder()
+            .allow_origins(["http://devbox.lan:8080", "http://intranet.example"])
+            .allow_credentials(true)
+    };
+    assert_eq!(problems(lan()).len(), 2);
+    assert_eq!(problems(lan().allow_insecure_origins_dangerously()), []);
+    // Nothing else is lifted: still refused with the method.
+    let still = lan()
+        .allow_insecure_origins_dangerously()
+        .allow_origins(["http://devbox.lan:8080/", "null"])
+        .allow_any_origin();
+    assert_eq!(
+        problems(still),
+        [
+            P::InvalidOrigin {
+                origin: "http://devbox.lan:8080/".into(),
+                reason: S::TrailingSlash
+            },
+            P::NullOrigin,
+            P::AnyOriginWithCredentials,
+        ]
+    );
+    let message = problems(lan())[0].to_string();
+    assert!(
+        message.contains("allow_insecure_origins_dangerously"),
+        "{message}"
+    );
+}
+
+#[cfg(feature = "public-suffix")]
+#[test]
+fn the_public_suffix_refusal_names_its_escape_hatch() {
+    let problem = &origin("https://*.github.io", true)[0];
+    let message = problem.to_string();
+    assert!(
+        message.contains("allow_public_suffix_subdomains_dangerously"),
+        "{message}"
+    );
+}
+
+#[test]
+fn public_suffix_subdomains_need_the_dangerous_method() {
+    let mine = || {
+        Policy::builder()
+            .allow_origins(["https://*.github.io"])
+            .allow_credentials(true)
+    };
+    // Refused with the Public Suffix List, or without it (unchecked).
+    assert_eq!(problems(mine()).len(), 1);
+    assert_eq!(
+        problems(mine().allow_public_suffix_subdomains_dangerously()),
+        []
+    );
+    // It does not lift the http rule.
+    let http = mine()
+        .allow_origins(["http://*.github.io"])
+        .allow_public_suffix_subdomains_dangerously();
+    assert_eq!(
+        problems(http),
+        [P::InsecureOriginWithCredentials {
+            origin: "http://*.github.io".into()
+        }]
+    );
 }
 
 #[cfg(feature = "public-suffix")]
@@ -137,8 +271,24 @@ fn credentials_refuse_wildcards_over_public_suffixes() {
         "https://*.example.com",
         "https://*.example.co.uk",
         "https://*.myapp.github.io",
+        "https://*.example.com.",
+        "https://*.example.com:*",
     ] {
         assert_eq!(origin(fine, true), [], "{fine}");
+    }
+    // A final dot or a port wildcard does not hide a public suffix.
+    for (pattern, suffix) in [
+        ("https://*.github.io.", "github.io"),
+        ("https://*.co.uk:*", "co.uk"),
+    ] {
+        assert_eq!(
+            origin(pattern, true),
+            [P::PublicSuffixWildcardWithCredentials {
+                pattern: pattern.into(),
+                suffix: suffix.into()
+            }],
+            "{pattern}"
+        );
     }
 }
 
@@ -266,10 +416,17 @@ fn max_age_over_a_day_is_refused() {
 #[test]
 fn every_problem_is_reported_at_once() {
     let err = Policy::builder()
-        .allow_origins(["https://a.example/", "http://b.example", "null", "*"])
+        .allow_origins([
+            "https://a.example/",
+            "http://b.example",
+            "null",
+            "*",
+            "http://c.example:0",
+            "file:///x",
+        ])
         .allow_methods(["TRACE"])
-        .allow_headers(["cookie"])
-        .expose_headers(["set-cookie", "*"])
+        .allow_headers(["cookie", "access-control-allow-origin"])
+        .expose_headers(["set-cookie", "*", "access-control-max-age"])
         .allow_credentials(true)
         .max_age(Duration::from_secs(100_000))
         .build()
@@ -285,6 +442,14 @@ fn every_problem_is_reported_at_once() {
                 origin: "http://b.example".into()
             },
             P::NullOrigin,
+            P::InvalidOrigin {
+                origin: "http://c.example:0".into(),
+                reason: S::ZeroPort
+            },
+            P::InvalidOrigin {
+                origin: "file:///x".into(),
+                reason: S::FileScheme
+            },
             P::AnyOriginWithCredentials,
             P::ForbiddenMethod {
                 method: "TRACE".into()
@@ -292,17 +457,23 @@ fn every_problem_is_reported_at_once() {
             P::ForbiddenRequestHeader {
                 name: "cookie".into()
             },
+            P::ResponseHeaderInAllowHeaders {
+                name: "access-control-allow-origin".into()
+            },
             P::ExposeForbiddenHeader {
                 name: "set-cookie".into()
             },
             P::ExposeAnyWithCredentials,
+            P::NotAResponseHeaderInExposeHeaders {
+                name: "access-control-max-age".into()
+            },
             P::MaxAgeTooLong { secs: 100_000 },
         ]
     );
     let text = err.to_string();
     assert!(
-        text.starts_with("invalid CORS policy (9 problems):\n  - origin \"https://a.example/\""),
+        text.starts_with("invalid CORS policy (13 problems):\n  - origin \"https://a.example/\""),
         "{text}"
     );
-    assert_eq!(text.lines().count(), 10, "{text}");
+    assert_eq!(text.lines().count(), 14, "{text}");
 }

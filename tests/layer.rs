@@ -158,6 +158,60 @@ async fn allowed_preflight_from_a_wildcard_origin_echoes_that_origin() {
     assert_eq!(recorder.count(), 0);
 }
 
+#[tokio::test]
+async fn port_wildcards_and_final_dots_through_the_layer() {
+    let policy = Policy::builder()
+        .allow_origins(["http://localhost:*", "https://app.example.com."])
+        .allow_methods(["PUT"])
+        .allow_credentials(true)
+        .build()
+        .expect("valid policy");
+    let (app, recorder) = App::new();
+    for (origin, allowed) in [
+        ("http://localhost:5173", true),
+        ("http://localhost", true),
+        ("http://localhost.:5173", false),
+        ("https://app.example.com.", true),
+        ("https://app.example.com", false),
+    ] {
+        let response = send(
+            Cors::new(app.clone(), policy.clone()),
+            preflight(origin, "PUT", None),
+        )
+        .await;
+        let expected = if allowed {
+            StatusCode::NO_CONTENT
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(response.status(), expected, "{origin}");
+        let granted = response.headers().get(ACCESS_CONTROL_ALLOW_ORIGIN);
+        assert_eq!(granted.is_some(), allowed, "{origin}");
+        if let Some(granted) = granted {
+            assert_eq!(granted, origin);
+        }
+
+        let response = send(
+            Cors::new(app.clone(), policy.clone()),
+            request("GET", "/", &[("origin", origin)]),
+        )
+        .await;
+        let mut extra = vec![("vary", "origin")];
+        if allowed {
+            extra.extend([
+                ("access-control-allow-origin", origin),
+                ("access-control-allow-credentials", "true"),
+            ]);
+        }
+        assert_eq!(
+            snapshot(&response),
+            app_response_plus(&app, &extra),
+            "{origin}"
+        );
+    }
+    assert_eq!(recorder.count(), 5, "only the GETs reach the app");
+}
+
 struct RefusedCase {
     name: &'static str,
     policy: fn() -> Policy,
@@ -586,7 +640,7 @@ fn any_origin_policy() -> Policy {
 }
 
 #[tokio::test]
-async fn any_origin_answers_star_and_adds_no_vary() {
+async fn any_origin_answers_star_on_every_response_and_adds_no_vary() {
     let (app, recorder) = App::new();
     let response = send(
         Cors::new(app.clone(), any_origin_policy()),
@@ -604,16 +658,37 @@ async fn any_origin_answers_star_and_adds_no_vary() {
         )
     );
 
-    // Without Origin, the response is exactly the app's.
-    let response = send(
-        Cors::new(app.clone(), any_origin_policy()),
-        request("GET", "/", &[]),
-    )
-    .await;
-    assert_eq!(snapshot(&response), snapshot(&app.response()));
+    // Without Origin, or with one no browser sends, the same answer: a
+    // cache may serve this response to any later request
+    // (`#cors-protocol-and-http-caches`).
+    for headers in [
+        &[][..],
+        &[("origin", "https://anyone.example/")][..],
+        &[
+            ("origin", "https://a.example"),
+            ("origin", "https://b.example"),
+        ][..],
+    ] {
+        let response = send(
+            Cors::new(app.clone(), any_origin_policy()),
+            request("GET", "/", headers),
+        )
+        .await;
+        assert_eq!(
+            snapshot(&response),
+            app_response_plus(
+                &app,
+                &[
+                    ("access-control-allow-origin", "*"),
+                    ("access-control-expose-headers", "x-request-id"),
+                ]
+            ),
+            "{headers:?}"
+        );
+    }
 
     let response = send(
-        Cors::new(app, any_origin_policy()),
+        Cors::new(app.clone(), any_origin_policy()),
         preflight("https://anyone.example", "PUT", None),
     )
     .await;
@@ -625,7 +700,18 @@ async fn any_origin_answers_star_and_adds_no_vary() {
             ("access-control-allow-origin", "*"),
         ])
     );
-    assert_eq!(recorder.count(), 2);
+    // A preflight's answer still tells a malformed origin apart.
+    let response = send(
+        Cors::new(app, any_origin_policy()),
+        preflight("https://anyone.example/", "PUT", None),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(response
+        .headers()
+        .get(ACCESS_CONTROL_ALLOW_ORIGIN)
+        .is_none());
+    assert_eq!(recorder.count(), 4);
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::policies::{standard, ALLOWED as APP};
+use common::policies::{self, standard, ALLOWED as APP};
 use http::header::{self, HeaderName, HeaderValue};
 use http::{Method, Request, StatusCode};
 use tower_cors::policy::{
@@ -315,6 +315,121 @@ fn subdomain_patterns_never_match_apex_scheme_port_or_lookalikes() {
 }
 
 #[test]
+fn a_final_dot_makes_an_origin_of_its_own() {
+    // `https://example.com.` is what a browser sends for a page at that
+    // host, as written; exact policies match only what they list.
+    let policy = standard();
+    let dotted = policy.evaluate(&get_from("https://app.example.com."));
+    assert_eq!(dotted.refusal(), Some(&Refusal::OriginNotAllowed));
+    // Under a pattern, `example.org.` is another domain than `example.org`.
+    assert_eq!(
+        policy
+            .evaluate(&get_from("https://api.example.org."))
+            .refusal(),
+        Some(&Refusal::OriginNotAllowed)
+    );
+    let configured = policies::credentialed()
+        .allow_origins(["https://app.example.com.", "https://*.example.org."])
+        .build()
+        .expect("valid");
+    for (origin, allowed) in [
+        ("https://app.example.com.", true),
+        ("https://app.example.com", false),
+        ("https://api.example.org.", true),
+        ("https://api.example.org", false),
+        ("https://example.org.", false),
+    ] {
+        let decision = configured.evaluate(&get_from(origin));
+        assert_eq!(decision.is_allowed(), allowed, "{origin}");
+        let granted = header(&decision, &header::ACCESS_CONTROL_ALLOW_ORIGIN);
+        assert_eq!(granted, allowed.then_some(origin), "{origin}");
+    }
+    // Any origin: parsed, so a preflight from it is answered.
+    let public = Policy::builder().allow_any_origin().build().expect("valid");
+    assert!(public
+        .evaluate(&preflight("https://app.example.com.", "GET", None))
+        .is_allowed());
+    // Still one dot only, and never after an address.
+    for malformed in ["https://app.example.com..", "http://127.0.0.1."] {
+        assert_eq!(
+            configured.evaluate(&get_from(malformed)).refusal(),
+            Some(&Refusal::Malformed(Malformed::InvalidOrigin)),
+            "{malformed}"
+        );
+    }
+}
+
+#[test]
+fn port_wildcards_allow_any_port_or_none_and_nothing_else() {
+    let policy = policies::credentialed()
+        .allow_origins(["http://localhost:*", "https://*.example.com:*"])
+        .allow_methods(["PUT"])
+        .build()
+        .expect("loopback http with credentials is fine");
+    for (origin, refusal) in [
+        ("http://localhost", None),
+        ("http://localhost:5173", None),
+        ("http://localhost:65535", None),
+        ("https://a.example.com", None),
+        ("https://a.b.example.com:8443", None),
+        ("https://localhost:5173", Some(Refusal::OriginNotAllowed)),
+        ("http://localhost.:5173", Some(Refusal::OriginNotAllowed)),
+        (
+            "http://localhost.evil.net:5173",
+            Some(Refusal::OriginNotAllowed),
+        ),
+        ("https://example.com:8443", Some(Refusal::OriginNotAllowed)),
+        ("http://a.example.com:8443", Some(Refusal::OriginNotAllowed)),
+        (
+            "http://localhost:*",
+            Some(Refusal::Malformed(Malformed::InvalidOrigin)),
+        ),
+        (
+            "http://localhost:80",
+            Some(Refusal::Malformed(Malformed::InvalidOrigin)),
+        ),
+        (
+            "http://localhost:5173/",
+            Some(Refusal::Malformed(Malformed::InvalidOrigin)),
+        ),
+    ] {
+        let decision = policy.evaluate(&preflight(origin, "PUT", None));
+        assert_eq!(decision.refusal(), refusal.as_ref(), "{origin}");
+        let granted = header(&decision, &header::ACCESS_CONTROL_ALLOW_ORIGIN);
+        assert_eq!(granted, refusal.is_none().then_some(origin), "{origin}");
+        if refusal.is_none() {
+            assert_eq!(
+                header(&decision, &header::ACCESS_CONTROL_ALLOW_CREDENTIALS),
+                Some("true")
+            );
+        }
+    }
+}
+
+#[test]
+fn many_hosts_on_any_port_are_looked_up_not_scanned() {
+    let origins: Vec<String> = (0..5000)
+        .map(|i| format!("https://tenant{i}.example.com:*"))
+        .collect();
+    let policy = Policy::builder()
+        .allow_origins(&origins)
+        .build()
+        .expect("valid");
+    for allowed in [
+        "https://tenant4999.example.com:3000",
+        "https://tenant0.example.com",
+    ] {
+        assert!(
+            policy.evaluate(&get_from(allowed)).is_allowed(),
+            "{allowed}"
+        );
+    }
+    assert!(!policy
+        .evaluate(&get_from("https://tenant5000.example.com:3000"))
+        .is_allowed());
+}
+
+#[test]
 fn many_configured_origins_are_looked_up_not_scanned() {
     let origins: Vec<String> = (0..5000)
         .map(|i| format!("https://tenant{i}.example.com"))
@@ -586,33 +701,99 @@ fn actual_requests_get_origin_credentials_and_expose_only() {
 }
 
 #[test]
-fn any_origin_answers_star_and_does_not_vary() {
+fn any_origin_answers_star_on_every_response_whatever_the_origin() {
+    // `#cors-protocol-and-http-caches`: an answer that does not depend on
+    // `Origin` must be the same on every response, or a response cached
+    // from a request without `Origin` breaks a later `fetch()`.
     let policy = Policy::builder()
         .allow_any_origin()
         .expose_any_header()
         .build()
         .expect("valid");
-    let decision = policy.evaluate(&get_from("https://anyone.example"));
+    assert!(!policy.varies_by_origin());
+    let requests = [
+        ("no Origin", request("GET", &[])),
+        ("no Origin, POST", request("POST", &[])),
+        ("an origin", get_from("https://anyone.example")),
+        ("null", get_from("null")),
+        ("malformed", get_from("https://a.example/")),
+        ("not an origin at all", get_from("not an origin")),
+        (
+            "two Origin lines",
+            request("GET", &[("origin", "https://a.example"), ("origin", "x")]),
+        ),
+        (
+            "OPTIONS without a request method",
+            request("OPTIONS", &[("origin", "https://a.example")]),
+        ),
+        (
+            "request method without Origin",
+            request("OPTIONS", &[("access-control-request-method", "PUT")]),
+        ),
+    ];
+    for (what, req) in requests {
+        let decision = policy.evaluate(&req);
+        let sent: Vec<_> = decision
+            .headers()
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_str().expect("ASCII").to_owned()))
+            .collect();
+        assert_eq!(
+            sent,
+            [
+                ("access-control-allow-origin".to_owned(), "*".to_owned()),
+                ("access-control-expose-headers".to_owned(), "*".to_owned()),
+            ],
+            "{what}"
+        );
+        assert_eq!(decision.refusal(), None, "{what}");
+        assert_eq!(decision.preflight_status(), None, "{what}");
+    }
     assert_eq!(
-        header(&decision, &header::ACCESS_CONTROL_ALLOW_ORIGIN),
+        policy.evaluate(&request("GET", &[])).kind(),
+        RequestKind::NotCors
+    );
+}
+
+#[test]
+fn any_origin_preflights_still_tell_malformed_origins_apart() {
+    let policy = Policy::builder()
+        .allow_any_origin()
+        .allow_methods(["PUT"])
+        .expose_headers(["x-request-id"])
+        .build()
+        .expect("valid");
+    let allowed = policy.evaluate(&preflight("https://anyone.example", "PUT", None));
+    assert!(allowed.is_allowed());
+    assert_eq!(
+        header(&allowed, &header::ACCESS_CONTROL_ALLOW_ORIGIN),
         Some("*")
     );
+    // Expose-Headers belongs on actual responses, not preflights.
     assert_eq!(
-        header(&decision, &header::ACCESS_CONTROL_EXPOSE_HEADERS),
-        Some("*")
-    );
-    assert_eq!(
-        header(&decision, &header::ACCESS_CONTROL_ALLOW_CREDENTIALS),
+        header(&allowed, &header::ACCESS_CONTROL_EXPOSE_HEADERS),
         None
     );
-    assert_eq!(header(&decision, &header::VARY), None);
-    assert!(!policy.varies_by_origin());
-    // `null` is just another origin to a public API...
-    assert!(policy.evaluate(&get_from("null")).is_allowed());
-    // ...but a value no browser sends is still malformed.
+    for bad in ["https://a.example/", "HTTPS://A.EXAMPLE"] {
+        let refused = policy.evaluate(&preflight(bad, "PUT", None));
+        assert_eq!(
+            refused.refusal(),
+            Some(&Refusal::Malformed(Malformed::InvalidOrigin)),
+            "{bad}"
+        );
+        assert_eq!(header(&refused, &header::ACCESS_CONTROL_ALLOW_ORIGIN), None);
+    }
+    let two = request(
+        "OPTIONS",
+        &[
+            ("origin", "https://a.example"),
+            ("origin", "https://b.example"),
+            ("access-control-request-method", "PUT"),
+        ],
+    );
     assert_eq!(
-        policy.evaluate(&get_from("https://a.example/")).refusal(),
-        Some(&Refusal::Malformed(Malformed::InvalidOrigin))
+        policy.evaluate(&two).refusal(),
+        Some(&Refusal::Malformed(Malformed::MultipleOrigins))
     );
 }
 

@@ -10,7 +10,7 @@ use super::config::PolicyConfig;
 use super::error::{ConfigError, ConfigProblem};
 use super::headers::{build_expose, AllowedHeaders};
 use super::method::Methods;
-use super::origin::{self, OriginPredicate, OriginSet, Origins};
+use super::origin::{self, OriginPredicate, OriginSet, Origins, Trust};
 use super::predicate::{RequestOriginPredicate, RequestRef};
 use super::{Policy, Rules};
 
@@ -24,6 +24,7 @@ use super::{Policy, Rules};
 /// use std::time::Duration;
 /// use tower_cors::Policy;
 ///
+/// # #[cfg(feature = "public-suffix")] { // credentialed patterns need the list
 /// let policy = Policy::builder()
 ///     .allow_origins(["https://app.example.com", "https://*.example.org"])
 ///     .allow_methods(["GET", "POST", "PUT", "DELETE"])
@@ -32,6 +33,7 @@ use super::{Policy, Rules};
 ///     .allow_credentials(true)
 ///     .max_age(Duration::from_secs(600))
 ///     .build()?;
+/// # }
 /// # Ok::<(), tower_cors::ConfigError>(())
 /// ```
 #[derive(Clone, Default)]
@@ -40,6 +42,8 @@ pub struct PolicyBuilder {
     origins: Vec<String>,
     any_origin: bool,
     null_origin: bool,
+    insecure_origins: bool,
+    public_suffix_subdomains: bool,
     origin_fn: Option<OriginPredicate>,
     request_origin_fn: Option<RequestOriginPredicate>,
     methods: Vec<String>,
@@ -64,7 +68,17 @@ impl PolicyBuilder {
     /// (`https://app.example.com`, `http://localhost:3000`), or as a pattern
     /// `scheme://*.domain[:port]`, which allows one or more labels in front
     /// of `domain` (never `domain` itself) with that scheme and port only.
+    /// The port `*` (`http://localhost:*`, `https://*.example.com:*`)
+    /// allows any port or none, for development servers whose port
+    /// changes. A host may end with a dot, as browsers send it:
+    /// `https://example.com.` is an origin of its own, not
+    /// `https://example.com`.
     /// `"*"` is the same as [`allow_any_origin`](Self::allow_any_origin).
+    ///
+    /// Refused at [`build`](Self::build): anything a browser never sends,
+    /// such as a path or trailing slash, a default port, port `0`, a
+    /// `file://` origin (file pages send `null`), an `xn--` label that is
+    /// not punycode, or a host over 253 bytes.
     ///
     /// ```
     /// use tower_cors::Policy;
@@ -77,6 +91,11 @@ impl PolicyBuilder {
     /// assert!(policy.evaluate(&from("https://api.example.org")).is_allowed());
     /// assert!(!policy.evaluate(&from("https://example.org")).is_allowed());
     /// assert!(!policy.evaluate(&from("https://evil-example.org")).is_allowed());
+    ///
+    /// let dev = Policy::builder().allow_origins(["http://localhost:*"]).build()?;
+    /// assert!(dev.evaluate(&from("http://localhost:5173")).is_allowed());
+    /// assert!(dev.evaluate(&from("http://localhost")).is_allowed());
+    /// assert!(!dev.evaluate(&from("http://localhost.:5173")).is_allowed());
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
     pub fn allow_origins<I>(mut self, origins: I) -> Self
@@ -191,6 +210,61 @@ impl PolicyBuilder {
     /// ```
     pub fn allow_null_origin_dangerously(mut self) -> Self {
         self.null_origin = true;
+        self
+    }
+
+    /// Accepts plain `http://` origins beyond loopback together with
+    /// credentials: a development box on a LAN, an intranet without TLS.
+    /// Without it they are refused
+    /// ([`ConfigProblem::InsecureOriginWithCredentials`]).
+    ///
+    /// The attack it opens: anyone on the network path to such a page (the
+    /// same Wi-Fi, a proxy, a compromised router) can rewrite it, or answer
+    /// for its host name, and script reads of your users' data in their
+    /// name. Use it only where every path between the browsers and that
+    /// origin is trusted.
+    ///
+    /// ```
+    /// use tower_cors::Policy;
+    ///
+    /// let lan = || Policy::builder().allow_origins(["http://devbox.lan:8080"]).allow_credentials(true);
+    /// assert!(lan().build().is_err());
+    /// let policy = lan().allow_insecure_origins_dangerously().build()?;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    ///
+    /// [`ConfigProblem::InsecureOriginWithCredentials`]: crate::policy::ConfigProblem::InsecureOriginWithCredentials
+    pub fn allow_insecure_origins_dangerously(mut self) -> Self {
+        self.insecure_origins = true;
+        self
+    }
+
+    /// Accepts credentialed wildcards directly under a public suffix
+    /// (`https://*.github.io`, where `github.io` is on the private section
+    /// of the Public Suffix List), for the owner of such an entry, who alone
+    /// hands out the names under it. Without it they
+    /// are refused ([`ConfigProblem::PublicSuffixWildcardWithCredentials`]),
+    /// and, built without the `public-suffix` feature, every credentialed
+    /// wildcard is ([`ConfigProblem::WildcardNeedsPublicSuffixList`]); with
+    /// it, neither check is made.
+    ///
+    /// The attack it opens: names under a public suffix belong to whoever
+    /// registers them. Unless you alone hand them out, any stranger's site
+    /// there can read your users' data with their cookies.
+    ///
+    /// ```
+    /// use tower_cors::Policy;
+    ///
+    /// let mine = || Policy::builder().allow_origins(["https://*.github.io"]).allow_credentials(true);
+    /// assert!(mine().build().is_err());
+    /// let policy = mine().allow_public_suffix_subdomains_dangerously().build()?;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    ///
+    /// [`ConfigProblem::PublicSuffixWildcardWithCredentials`]: crate::policy::ConfigProblem::PublicSuffixWildcardWithCredentials
+    /// [`ConfigProblem::WildcardNeedsPublicSuffixList`]: crate::policy::ConfigProblem::WildcardNeedsPublicSuffixList
+    pub fn allow_public_suffix_subdomains_dangerously(mut self) -> Self {
+        self.public_suffix_subdomains = true;
         self
     }
 
@@ -447,6 +521,11 @@ impl PolicyBuilder {
         let source = self.clone();
         let mut problems = Vec::new();
         let credentials = self.credentials;
+        let trust = Trust {
+            credentials,
+            insecure_origins: self.insecure_origins,
+            public_suffix_subdomains: self.public_suffix_subdomains,
+        };
 
         // Listed origins are checked even when any origin is allowed, so
         // that every mistake is reported.
@@ -456,7 +535,7 @@ impl PolicyBuilder {
                 if !self.null_origin {
                     problems.push(ConfigProblem::NullOrigin);
                 }
-            } else if let Some(parts) = origin::validate(text, credentials, &mut problems) {
+            } else if let Some(parts) = origin::validate(text, trust, &mut problems) {
                 set.insert(text, &parts);
             }
         }
@@ -533,6 +612,8 @@ impl fmt::Debug for PolicyBuilder {
             .field("origins", &self.origins)
             .field("any_origin", &self.any_origin)
             .field("null_origin", &self.null_origin)
+            .field("insecure_origins", &self.insecure_origins)
+            .field("public_suffix_subdomains", &self.public_suffix_subdomains)
             .field("origin_fn", &self.origin_fn.is_some())
             .field("request_origin_fn", &self.request_origin_fn.is_some())
             .field("methods", &self.methods)

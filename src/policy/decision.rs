@@ -312,8 +312,8 @@ impl Malformed {
 
 /// The CORS headers to send.
 ///
-/// The policy's precomputed values are shared, interned for the life of the
-/// process (see [`PolicyBuilder::build`]), and only what depends on the
+/// The policy's precomputed values are shared with the policy that decided
+/// (see [`PolicyBuilder::build`]), and only what depends on the
 /// request is held here: the origin to allow, and the method or header
 /// names echoed back to a preflight.
 ///
@@ -334,7 +334,8 @@ impl Malformed {
 /// ```
 #[derive(Clone)]
 pub struct CorsHeaders {
-    /// The policy's values, copied without a reference count when interned.
+    /// The policy's values, shared with the policy that decided (one
+    /// reference count).
     answers: SharedAnswers,
     grant: Grant,
 }

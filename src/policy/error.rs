@@ -147,9 +147,10 @@ pub enum ConfigProblem {
 
     /// An `http://` origin with credentials: anyone on the network path can
     /// impersonate it. Loopback (`localhost`, `127.0.0.0/8`, `[::1]`) is
-    /// exempt.
+    /// exempt; `allow_insecure_origins_dangerously` accepts the rest.
     #[error(
-        "origin {origin:?} is plain http: with credentials only https (or loopback) origins are safe"
+        "origin {origin:?} is plain http: with credentials only https (or loopback) origins are \
+         safe; use allow_insecure_origins_dangerously if every network path to it is trusted"
     )]
     InsecureOriginWithCredentials {
         /// The origin as configured.
@@ -157,9 +158,13 @@ pub enum ConfigProblem {
     },
 
     /// A credentialed wildcard directly under a public suffix: anyone can
-    /// register a name there (`*.github.io`, `*.co.uk`).
+    /// register a name there (`*.github.io`, `*.co.uk`). The owner of a
+    /// private suffix can accept it with
+    /// `allow_public_suffix_subdomains_dangerously`.
     #[error(
-        "pattern {pattern:?} with credentials allows every site under the public suffix {suffix:?}"
+        "pattern {pattern:?} with credentials allows every site under the public suffix \
+         {suffix:?}; list the origins instead (or, if you alone hand out names under it, use \
+         allow_public_suffix_subdomains_dangerously)"
     )]
     PublicSuffixWildcardWithCredentials {
         /// The pattern as configured.
@@ -169,7 +174,9 @@ pub enum ConfigProblem {
     },
 
     /// Built without the `public-suffix` feature, a credentialed wildcard
-    /// cannot be checked against the Public Suffix List, so it is refused.
+    /// cannot be checked against the Public Suffix List, so it is refused
+    /// (unless `allow_public_suffix_subdomains_dangerously` says not to
+    /// check).
     #[error(
         "pattern {pattern:?} with credentials needs the \"public-suffix\" feature to be checked"
     )]
@@ -215,6 +222,31 @@ pub enum ConfigProblem {
     /// the browser itself, never by a page, so allowing it means nothing.
     #[error("request header {name:?} is set by the browser, never by a page: remove it")]
     ForbiddenRequestHeader {
+        /// The name as configured.
+        name: String,
+    },
+
+    /// A response header in `allow_headers`, which lists what a page may
+    /// send: the `Access-Control-Allow-*`, `-Max-Age` and `-Expose-Headers`
+    /// headers are the server's answer, set by the layer itself.
+    #[error(
+        "{name:?} is a response header the layer sends, not a request header a page can ask \
+         to send: remove it from allow_headers"
+    )]
+    ResponseHeaderInAllowHeaders {
+        /// The name as configured.
+        name: String,
+    },
+
+    /// A request header (`origin`, `access-control-request-*`) or a
+    /// preflight-only answer header (`access-control-allow-methods`,
+    /// `-allow-headers`, `-max-age`) in `expose_headers`: never on a
+    /// response a script reads, so exposing it means nothing.
+    #[error(
+        "{name:?} is never on a response a script reads (it belongs to requests or preflight \
+         answers): remove it from expose_headers"
+    )]
+    NotAResponseHeaderInExposeHeaders {
         /// The name as configured.
         name: String,
     },
@@ -305,4 +337,24 @@ pub enum OriginSyntaxError {
     /// A `*` anywhere but as the whole first label of a host name.
     #[error("a wildcard must be the whole first label of a host name: scheme://*.example.com")]
     MisplacedWildcard,
+    /// Port `0`: no page is ever served from it.
+    #[error("it names port 0, which no page is served from; write the page's own port")]
+    ZeroPort,
+    /// A `file:` origin: pages opened from `file:` URLs send `null`.
+    #[error(
+        "pages opened from file: URLs send the origin \"null\", never a file:// origin; \
+         serve the page from http://localhost instead"
+    )]
+    FileScheme,
+    /// A label starting with `xn--` that is not punycode for a non-ASCII
+    /// name: the URL parser refuses such a host, so no browser sends it.
+    #[error(
+        "a label starting with xn-- is not valid punycode; copy the name a browser shows in \
+         `new URL(...).origin`"
+    )]
+    InvalidPunycode,
+    /// A host over 253 bytes (the longest DNS name), or for a pattern one
+    /// with no room left for a label in front.
+    #[error("its host is longer than the 253 bytes any DNS name can have")]
+    HostTooLong,
 }

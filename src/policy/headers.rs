@@ -80,6 +80,37 @@ pub(crate) fn is_forbidden_request_header(name: &[u8]) -> bool {
             .any(|f| f.as_bytes().eq_ignore_ascii_case(name))
 }
 
+/// Headers only a server sends in answer to CORS requests: a page never
+/// sends them, so they have no place in `allow_headers` (asking a browser
+/// to let a page send `Access-Control-Allow-Origin` is a misunderstanding
+/// of which side says what).
+const RESPONSE_ONLY: [&str; 7] = [
+    "access-control-allow-credentials",
+    "access-control-allow-headers",
+    "access-control-allow-methods",
+    "access-control-allow-origin",
+    "access-control-allow-private-network",
+    "access-control-expose-headers",
+    "access-control-max-age",
+];
+
+/// Headers never on a response a script reads: request headers, and the
+/// answers of a preflight, which the browser consumes itself
+/// (`#cors-preflight-fetch-0`). Exposing them means nothing.
+const NEVER_ON_ACTUAL_RESPONSES: [&str; 7] = [
+    "access-control-allow-headers",
+    "access-control-allow-methods",
+    "access-control-max-age",
+    "access-control-request-headers",
+    "access-control-request-method",
+    "access-control-request-private-network",
+    "origin",
+];
+
+fn listed_in(list: &[&str], name: &str) -> bool {
+    list.iter().any(|listed| listed.eq_ignore_ascii_case(name))
+}
+
 /// Whether a request header set by a page would be sent without a
 /// preflight (`#cors-safelisted-request-header`). `name` is lowercase, as
 /// `HeaderName` always is.
@@ -159,6 +190,8 @@ impl AllowedHeaders {
                 problems.push(ConfigProblem::InvalidHeaderName { name: name.clone() });
             } else if is_forbidden_request_header(name.as_bytes()) {
                 problems.push(ConfigProblem::ForbiddenRequestHeader { name: name.clone() });
+            } else if listed_in(&RESPONSE_ONLY, name) {
+                problems.push(ConfigProblem::ResponseHeaderInAllowHeaders { name: name.clone() });
             } else {
                 names.push(name.to_ascii_lowercase().into_bytes().into());
             }
@@ -224,6 +257,8 @@ pub(crate) fn build_expose(
             || name.eq_ignore_ascii_case("set-cookie2")
         {
             problems.push(ConfigProblem::ExposeForbiddenHeader { name: name.clone() });
+        } else if listed_in(&NEVER_ON_ACTUAL_RESPONSES, name) {
+            problems.push(ConfigProblem::NotAResponseHeaderInExposeHeaders { name: name.clone() });
         } else {
             names.push(name.to_ascii_lowercase().into_bytes().into());
         }
@@ -517,5 +552,47 @@ mod tests {
         let mut problems = Vec::new();
         let value = build_expose(&["x-b".into(), "X-A".into()], true, &mut problems);
         assert_eq!(value.as_deref(), Some(&b"x-a,x-b"[..]));
+    }
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|name| name.to_string()).collect()
+    }
+
+    #[test]
+    fn response_headers_are_refused_in_allow_headers() {
+        let mut problems = Vec::new();
+        let mut configured = names(&RESPONSE_ONLY);
+        configured.push("Access-Control-Allow-Origin".into());
+        configured.push("x-custom".into());
+        let allowed = AllowedHeaders::build(&configured, &mut problems);
+        let expected: Vec<_> = configured[..configured.len() - 1]
+            .iter()
+            .map(|name| ConfigProblem::ResponseHeaderInAllowHeaders { name: name.clone() })
+            .collect();
+        assert_eq!(problems, expected);
+        assert_eq!(allowed.list_value().as_deref(), Some(&b"x-custom"[..]));
+        // Exposing what a script may read of them stays fine.
+        let mut problems = Vec::new();
+        build_expose(
+            &names(&["access-control-allow-origin"]),
+            false,
+            &mut problems,
+        );
+        assert_eq!(problems, []);
+    }
+
+    #[test]
+    fn request_and_preflight_headers_are_refused_in_expose_headers() {
+        let mut problems = Vec::new();
+        let mut configured = names(&NEVER_ON_ACTUAL_RESPONSES);
+        configured.push("Origin".into());
+        configured.push("x-request-id".into());
+        let value = build_expose(&configured, false, &mut problems);
+        let expected: Vec<_> = configured[..configured.len() - 1]
+            .iter()
+            .map(|name| ConfigProblem::NotAResponseHeaderInExposeHeaders { name: name.clone() })
+            .collect();
+        assert_eq!(problems, expected);
+        assert_eq!(value.as_deref(), Some(&b"x-request-id"[..]));
     }
 }

@@ -249,7 +249,10 @@ impl Policy {
 
     /// Decides what to answer to a request.
     ///
-    /// - No `Origin`: [`RequestKind::NotCors`]; only `Vary: Origin` is sent.
+    /// - No `Origin`: [`RequestKind::NotCors`]; only `Vary: Origin` is sent,
+    ///   or, when any origin is allowed, `Access-Control-Allow-Origin: *`
+    ///   (and `-Expose-Headers`), since a constant answer must be on every
+    ///   response for caches to be safe to share.
     /// - A preflight: allowed when the origin, the method and every requested
     ///   header are; the answer carries `Access-Control-Allow-Origin`,
     ///   `-Methods`, `-Headers`, `-Credentials`, `-Max-Age` as configured.
@@ -259,7 +262,8 @@ impl Policy {
     ///   `-Expose-Headers`.
     ///
     /// Several `Origin` headers, or values no browser sends, are refused as
-    /// [`Refusal::Malformed`]. The cost does not grow with the number of
+    /// [`Refusal::Malformed`], except by an any-origin policy outside
+    /// preflights: its answer is `*` whatever `Origin` says. The cost does not grow with the number of
     /// configured origins nor with the size of hostile headers.
     ///
     /// ```
@@ -300,16 +304,21 @@ impl Policy {
         let (method, headers) = (request.method(), request.headers());
         let rules = &*self.rules;
         let mut origins = headers.get_all(ORIGIN).iter();
+        // An answer that does not depend on `Origin` must be the same on
+        // every response, or a cache serves a `fetch()` the answer to an
+        // `<img>` load or a navigation that had none
+        // (`#cors-protocol-and-http-caches`).
         let Some(origin) = origins.next() else {
+            let grant = match rules.origins.constant() {
+                Some(allow_origin) => Grant::Actual { allow_origin },
+                None => Grant::Nothing {
+                    vary_origin: self.varies_by_origin(),
+                },
+            };
             return Verdict {
                 kind: RequestKind::NotCors,
                 denied: None,
-                headers: CorsHeaders::new(
-                    &rules.answers,
-                    Grant::Nothing {
-                        vary_origin: self.varies_by_origin(),
-                    },
-                ),
+                headers: CorsHeaders::new(&rules.answers, grant),
             };
         };
 
@@ -329,7 +338,11 @@ impl Policy {
             Detail::Layer => RequestKind::Actual,
         };
 
-        let allow_origin = if origins.next().is_some() {
+        let allow_origin = if !preflight && rules.origins.is_constant() {
+            // Whatever the `Origin` lines say, even when malformed: only a
+            // preflight's answer may tell them apart.
+            rules.origins.constant().ok_or(Denied::Origin)
+        } else if origins.next().is_some() {
             Err(Denied::Malformed(Malformed::MultipleOrigins))
         } else {
             let reason_needed = preflight || detail == Detail::Full;

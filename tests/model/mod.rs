@@ -11,6 +11,10 @@
 //!   refused as malformed; `null` is a well-formed origin;
 //! - a pattern `scheme://*.domain[:port]` allows one or more labels in front
 //!   of `domain`, never `domain` itself, with that scheme and port only;
+//!   the port `*` (there, or after an exact host) means any port or none;
+//! - a host may end with one dot, a name of its own (`example.com.`);
+//! - configured origins no page has are refused: port 0, `file:`, a host
+//!   over 253 bytes, an `xn--` label that is not punycode;
 //! - `GET`/`HEAD`/`POST` always pass the preflight method check; any-method
 //!   still refuses the forbidden methods;
 //! - `Access-Control-Request-Headers` over 16 lines or 4096 bytes is refused
@@ -52,6 +56,10 @@ pub struct ModelPolicy {
     pub credentials: bool,
     pub max_age: Option<u64>,
     pub private_network: bool,
+    /// `allow_public_suffix_subdomains_dangerously()`: only what the
+    /// builder checks changes, never an answer. Built without the
+    /// `public-suffix` feature, credentialed patterns need it.
+    pub public_suffix_subdomains: bool,
 }
 
 impl ModelPolicy {
@@ -63,6 +71,9 @@ impl ModelPolicy {
         }
         if self.null_origin {
             builder = builder.allow_null_origin_dangerously();
+        }
+        if self.public_suffix_subdomains {
+            builder = builder.allow_public_suffix_subdomains_dangerously();
         }
         if let Some(suffix) = self.origin_suffix_fn.clone() {
             builder = builder.allow_origin_fn(move |origin| origin.ends_with(suffix.as_str()));
@@ -290,7 +301,9 @@ fn is_host(host: &str) -> bool {
     if let Some(inner) = host.strip_prefix('[') {
         return inner.strip_suffix(']').is_some_and(is_canonical_ipv6);
     }
-    let labels: Vec<&str> = host.split('.').collect();
+    // Section 5: one final dot is part of the host as sent.
+    let name = host.strip_suffix('.').unwrap_or(host);
+    let labels: Vec<&str> = name.split('.').collect();
     if !labels.iter().all(|label| is_label(label)) {
         return false;
     }
@@ -382,9 +395,11 @@ fn parse_pattern(text: &str) -> Option<Pattern<'_>> {
         None => (rest, None),
     };
     // A domain name, not an address: labels, the last one not a number.
-    let labels_ok = domain.split('.').all(is_label);
-    let last_ok = !ends_in_a_number(domain.rsplit('.').next().unwrap_or(""));
-    let ok = is_scheme(scheme) && labels_ok && last_ok && port.map_or(true, |p| is_port(scheme, p));
+    let name = domain.strip_suffix('.').unwrap_or(domain);
+    let labels_ok = name.split('.').all(is_label);
+    let last_ok = !ends_in_a_number(name.rsplit('.').next().unwrap_or(""));
+    let port_ok = port.map_or(true, |p| p == "*" || is_port(scheme, p));
+    let ok = is_scheme(scheme) && labels_ok && last_ok && port_ok;
     ok.then_some(Pattern {
         scheme,
         domain,
@@ -395,7 +410,94 @@ fn parse_pattern(text: &str) -> Option<Pattern<'_>> {
 /// Whether the builder accepts `text` in `allow_origins` (without
 /// credentials): a browser origin, or a pattern.
 pub fn is_valid_configured_origin(text: &str) -> bool {
-    text == "*" || is_browser_origin(text.as_bytes()) || parse_pattern(text).is_some()
+    if text == "*" {
+        return true;
+    }
+    let exact = is_browser_origin(text.as_bytes()) || any_port_host(text).is_some();
+    (exact || parse_pattern(text).is_some()) && could_be_sent(text)
+}
+
+/// `scheme://host` of an exact `scheme://host:*`.
+pub fn any_port_host(text: &str) -> Option<&str> {
+    let base = text.strip_suffix(":*")?;
+    (!base.contains('*') && is_browser_origin(base.as_bytes())).then_some(base)
+}
+
+/// What the syntax allows but no page has (section 5): port 0, a `file:`
+/// origin (file pages send `null`), a host longer than DNS allows (253
+/// bytes, room for one label in front for a pattern), an `xn--` label
+/// that does not decode as punycode to something non-ASCII.
+fn could_be_sent(text: &str) -> bool {
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return false;
+    };
+    let (host, port) = split_host_port(rest).unwrap_or((rest, None));
+    let (host, front) = match host.strip_prefix("*.") {
+        Some(domain) => (domain, 2),
+        None => (host, 0),
+    };
+    let name = host.strip_suffix('.').unwrap_or(host);
+    scheme != "file"
+        && port != Some("0")
+        && name.len() + front <= 253
+        && name
+            .split('.')
+            .filter_map(|label| label.strip_prefix("xn--"))
+            .all(|encoded| punycode_decode(encoded).is_some_and(|d| !d.is_ascii()))
+}
+
+/// RFC 3492 section 6.2, plainly: the decoded label, or `None`.
+fn punycode_decode(input: &str) -> Option<String> {
+    let (mut output, deltas): (Vec<char>, &str) = match input.rfind('-') {
+        Some(d) if d > 0 => (input[..d].chars().collect(), &input[d + 1..]),
+        _ => (Vec::new(), input),
+    };
+    let (mut n, mut i, mut bias) = (128u32, 0u32, 72u32);
+    let mut digits = deltas.bytes().peekable();
+    while digits.peek().is_some() {
+        let (old_i, mut w, mut k) = (i, 1u32, 36u32);
+        loop {
+            let digit = match digits.next()? {
+                b @ b'a'..=b'z' => u32::from(b - b'a'),
+                b @ b'0'..=b'9' => u32::from(b - b'0') + 26,
+                _ => return None,
+            };
+            i = i.checked_add(digit.checked_mul(w)?)?;
+            let t = if k <= bias {
+                1
+            } else if k >= bias + 26 {
+                26
+            } else {
+                k - bias
+            };
+            if digit < t {
+                break;
+            }
+            w = w.checked_mul(36 - t)?;
+            k += 36;
+        }
+        let len = output.len() as u32 + 1;
+        let mut delta = if old_i == 0 {
+            (i - old_i) / 700
+        } else {
+            (i - old_i) / 2
+        };
+        delta += delta / len;
+        let mut k = 0;
+        while delta > 35 * 26 / 2 {
+            delta /= 35;
+            k += 36;
+        }
+        bias = k + 36 * delta / (delta + 38);
+        n = n.checked_add(i / len)?;
+        i %= len;
+        if n < 128 {
+            return None;
+        }
+        output.insert(i as usize, char::from_u32(n)?);
+        i += 1;
+    }
+    Some(output.into_iter().collect())
 }
 
 /// `origin` is `scheme://` + one or more labels + `.` + `domain` (+ `:port`).
@@ -407,6 +509,9 @@ fn pattern_matches(pattern: &Pattern<'_>, origin: &str) -> bool {
         return false;
     };
     let rest = match pattern.port {
+        // Any port or none; `origin` is a browser origin, so a colon in a
+        // domain's origin starts the port.
+        Some("*") => rest.rsplit_once(':').map_or(rest, |(host, _)| host),
         Some(port) => match rest.strip_suffix(port).and_then(|r| r.strip_suffix(':')) {
             Some(rest) => rest,
             None => return false,
@@ -429,6 +534,7 @@ pub fn is_loopback(origin: &str) -> bool {
     };
     let host = split_host_port(rest).map_or(rest, |(host, _)| host);
     let host = host.strip_prefix("*.").unwrap_or(host);
+    let host = host.strip_suffix('.').unwrap_or(host);
     host == "localhost"
         || host.ends_with(".localhost")
         || host == "[::1]"
@@ -594,7 +700,15 @@ pub fn check_origin(policy: &ModelPolicy, origin: &[u8]) -> Result<Vec<u8>, Mode
         };
     }
     let text = std::str::from_utf8(origin).expect("a browser origin is ASCII");
-    let exact = policy.origins.iter().any(|o| o.as_bytes() == origin);
+    let exact = policy.origins.iter().any(|o| {
+        o.as_bytes() == origin
+            || any_port_host(o).is_some_and(|base| {
+                text == base
+                    || text
+                        .strip_prefix(base)
+                        .is_some_and(|port| port.starts_with(':'))
+            })
+    });
     let by_pattern = policy
         .origins
         .iter()
@@ -712,6 +826,19 @@ pub fn answer(policy: &ModelPolicy, request: &ModelRequest) -> Answer {
     if let Some(vary) = vary {
         headers.insert("vary".to_owned(), vary);
     }
+    if policy.any_origin && kind != Kind::Preflight {
+        // Section 7: a constant `*` is on every response, whatever
+        // `Origin` says or whether there is one.
+        headers.insert("access-control-allow-origin".into(), b"*".to_vec());
+        if let Some(expose) = expose_value(policy) {
+            headers.insert("access-control-expose-headers".into(), expose);
+        }
+        return Answer {
+            kind,
+            refusal: None,
+            headers,
+        };
+    }
     if kind == Kind::NotCors {
         return Answer {
             kind,
@@ -736,6 +863,15 @@ pub fn answer(policy: &ModelPolicy, request: &ModelRequest) -> Answer {
     }
 }
 
+/// Section 6: the `Access-Control-Expose-Headers` value.
+fn expose_value(policy: &ModelPolicy) -> Option<Vec<u8>> {
+    if policy.expose_any {
+        Some(b"*".to_vec())
+    } else {
+        joined_lowercase(&policy.expose)
+    }
+}
+
 /// Fills `headers` with what an allowed request gets, or says why not.
 fn decide(
     policy: &ModelPolicy,
@@ -754,12 +890,7 @@ fn decide(
     }
 
     if kind != Kind::Preflight {
-        let expose = if policy.expose_any {
-            Some(b"*".to_vec())
-        } else {
-            joined_lowercase(&policy.expose)
-        };
-        if let Some(expose) = expose {
+        if let Some(expose) = expose_value(policy) {
             headers.insert("access-control-expose-headers".into(), expose);
         }
         return Ok(());
