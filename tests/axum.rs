@@ -470,7 +470,7 @@ async fn a_handle_replaces_the_policy_between_two_requests() {
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert_eq!(
         values(response.headers(), CORS_REFUSAL),
-        ["method not allowed"]
+        ["method \"DELETE\" not allowed"]
     );
     let (response, _) = send_to(
         app.clone(),
