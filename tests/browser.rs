@@ -11,7 +11,8 @@
 //!   `*.localhost` to loopback by itself, so origins differ by host
 //!   (`app.example.localhost`, `evil.example.localhost`,
 //!   `notexample.localhost`, ...) as well as by port with no hosts file.
-//! - Cases: `browser/cases.rs`; then the demo's page (`browser/demo.rs`).
+//! - Cases: `browser/cases.rs`; the forgery cases against the CSRF guard
+//!   (`browser/csrf.rs`); then the demo's page (`browser/demo.rs`).
 //!
 //! `BROWSERS=firefox` (or `chromium,webkit`, ...) picks the engines; all
 //! three by default. A missing engine is skipped with one line, unless `CI`

@@ -8,8 +8,9 @@
 "use strict";
 
 // The forged request reaches the server, whose CORS policy refuses its
-// origin, and the guard keeps it from the handler.
-const CSRF_REFUSED = { preflight: false, allowed: false, app: false };
+// origin, and the guard keeps it from the handler: 403, in debug mode too
+// (debug mode changes CORS preflight answers, not the guard).
+const CSRF_REFUSED = { preflight: false, allowed: false, app: false, status: 403 };
 
 async function transferCount() {
   const response = await fetch(`${API}/csrf/count?run=${RUN}`);

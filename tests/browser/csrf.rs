@@ -1,16 +1,36 @@
-//! Cross-origin request forgery in the browser: a page of another site
+//! Cross-origin request forgery in the browser: a page of another origin
 //! submits an HTML form, or sends a `no-cors` `fetch` POST, to an API
 //! behind `CsrfLayer::from_policy` inside `CorsLayer`; the browser sends
 //! both without a preflight, with what cookies it has, and only the guard
 //! can keep them from the handler. A same-origin form and a `fetch` from
 //! an origin the CORS policy allows must still reach it.
 //!
-//! Each case checks the server's record: `guard POST -> 403` alone for a
+//! Each case checks the server's record (`servers::at_the_guard`): one
+//! `guard POST site=S origin=O -> 403 csrf-refusal=REASON` line for a
 //! refusal (the request arrived, the handler never ran), or the handler's
-//! `app POST` line then `guard POST -> 200`. Nothing here depends on the
-//! engine: the `localhost` API gets `Sec-Fetch-Site` from browsers that
-//! send it, the `api.example.test` API (plain http) never does, so both
-//! rules of the guard are exercised.
+//! `app POST` line then `guard POST site=S origin=O -> 200`. `S` is the
+//! `Sec-Fetch-Site` the browser sent, so each case also proves that the
+//! browser saw the relation its name says (cross-site, same-site,
+//! same-origin), and `REASON` which rule of the guard refused.
+//!
+//! Two APIs, so that both rules of the guard are exercised:
+//!
+//! - `localhost`: the guard decides by `Sec-Fetch-Site`.
+//! - `api.example.localhost`, as if over plain http: browsers send
+//!   `Sec-Fetch-*` to every loopback name (all are potentially
+//!   trustworthy), so its server removes them before the layers, as a
+//!   plain-http site would never have received them
+//!   (`servers::as_if_plain_http`), and the guard compares the browser's
+//!   own `Origin` with `Host`.
+//!
+//! What the engines send was checked in Chromium 156, Firefox ESR 153 and
+//! WebKitGTK 2.50, and they agree: each takes `localhost` as a public
+//! suffix (the public suffix list's implicit `*` rule), so the site of
+//! `evil.example.localhost` and of `api.example.localhost` is
+//! `example.localhost` (same site), that of `evil.localhost` is
+//! `evil.localhost`, cross-site to both APIs, and `localhost` on another
+//! port is the same site as `localhost`. No expectation here differs by
+//! engine.
 
 use fantoccini::Client;
 use serde_json::{json, Value};
@@ -23,18 +43,26 @@ use crate::servers::{CsrfServers, PagePort, Servers};
 enum Target {
     /// `http://localhost:A`: `Sec-Fetch-Site` decides.
     Local,
-    /// `http://api.example.test:B`: `Origin` against `Host` decides.
+    /// `http://api.example.localhost:B`, as if over plain http: its server
+    /// removes `Sec-Fetch-*`, so `Origin` against `Host` decides.
     Plain,
 }
 
 /// Where the posting page is.
 #[derive(Debug, Clone, Copy)]
 enum From {
-    /// `http://evil.example.test:P`: no policy names it.
-    Evil,
+    /// `http://evil.localhost:P`: another site than either API's, named by
+    /// no policy.
+    OtherSite,
+    /// `http://evil.example.localhost:P`: another origin of the plain
+    /// API's site, named by no policy.
+    SameSitePlain,
+    /// `http://localhost:Q`: another origin (port) of the local API's
+    /// site, named by no policy.
+    SameSiteLocal,
     /// `http://localhost:P`: the local API's CORS-allowed origin.
     Local,
-    /// `http://app.example.test:P`: the plain API's CORS-allowed origin.
+    /// `http://app.example.localhost:P`: the plain API's CORS-allowed origin.
     App,
     /// The target API's own origin.
     SameOrigin,
@@ -58,19 +86,33 @@ struct Case {
     from: From,
     to: Target,
     how: How,
-    reaches_handler: bool,
+    /// The `Sec-Fetch-Site` the browser sends (the plain API's server then
+    /// removes it), the same in every engine (see the module's docs).
+    site: &'static str,
+    /// `None`: the guard passes it and the handler runs. `Some(reason)`:
+    /// the guard refuses it with this `csrf-refusal`.
+    refused: Option<&'static str>,
 }
+
+/// Refused by `Sec-Fetch-Site`.
+const CROSS_SITE: Option<&str> = Some("cross-site request");
+const SAME_SITE: Option<&str> = Some("same-site request");
+/// Refused by the plain-http rule: no `Sec-Fetch-Site`, and `Origin` is
+/// not the request's host.
+const ORIGIN_MISMATCH: Option<&str> = Some("origin does not match host");
 
 #[rustfmt::skip]
 const CASES: &[Case] = &[
-    Case { name: "csrf_cross_site_form_refused", from: From::Evil, to: Target::Local, how: How::Form, reaches_handler: false },
-    Case { name: "csrf_cross_site_no_cors_fetch_refused", from: From::Evil, to: Target::Local, how: How::NoCorsFetch, reaches_handler: false },
-    Case { name: "csrf_plain_http_cross_site_form_refused", from: From::Evil, to: Target::Plain, how: How::Form, reaches_handler: false },
-    Case { name: "csrf_plain_http_no_cors_fetch_refused", from: From::Evil, to: Target::Plain, how: How::NoCorsFetch, reaches_handler: false },
-    Case { name: "csrf_same_origin_form_passes", from: From::SameOrigin, to: Target::Local, how: How::Form, reaches_handler: true },
-    Case { name: "csrf_plain_http_same_origin_form_passes", from: From::SameOrigin, to: Target::Plain, how: How::Form, reaches_handler: true },
-    Case { name: "csrf_credentialed_fetch_from_allowed_origin_passes", from: From::Local, to: Target::Local, how: How::CorsFetch, reaches_handler: true },
-    Case { name: "csrf_plain_http_fetch_from_allowed_origin_passes", from: From::App, to: Target::Plain, how: How::CorsFetch, reaches_handler: true },
+    Case { name: "csrf_cross_site_form_refused", from: From::OtherSite, to: Target::Local, how: How::Form, site: "cross-site", refused: CROSS_SITE },
+    Case { name: "csrf_cross_site_no_cors_fetch_refused", from: From::OtherSite, to: Target::Local, how: How::NoCorsFetch, site: "cross-site", refused: CROSS_SITE },
+    Case { name: "csrf_same_site_form_refused", from: From::SameSiteLocal, to: Target::Local, how: How::Form, site: "same-site", refused: SAME_SITE },
+    Case { name: "csrf_plain_http_cross_site_form_refused", from: From::OtherSite, to: Target::Plain, how: How::Form, site: "cross-site", refused: ORIGIN_MISMATCH },
+    Case { name: "csrf_plain_http_no_cors_fetch_refused", from: From::OtherSite, to: Target::Plain, how: How::NoCorsFetch, site: "cross-site", refused: ORIGIN_MISMATCH },
+    Case { name: "csrf_plain_http_same_site_form_refused", from: From::SameSitePlain, to: Target::Plain, how: How::Form, site: "same-site", refused: ORIGIN_MISMATCH },
+    Case { name: "csrf_same_origin_form_passes", from: From::SameOrigin, to: Target::Local, how: How::Form, site: "same-origin", refused: None },
+    Case { name: "csrf_plain_http_same_origin_form_passes", from: From::SameOrigin, to: Target::Plain, how: How::Form, site: "same-origin", refused: None },
+    Case { name: "csrf_credentialed_fetch_from_allowed_origin_passes", from: From::Local, to: Target::Local, how: How::CorsFetch, site: "same-site", refused: None },
+    Case { name: "csrf_plain_http_fetch_from_allowed_origin_passes", from: From::App, to: Target::Plain, how: How::CorsFetch, site: "same-site", refused: None },
 ];
 
 /// Submits a form with one field into a hidden iframe and resolves once
@@ -135,11 +177,17 @@ async fn run_one(
         Target::Local => format!("http://{}:{}", CsrfServers::LOCAL_HOST, guarded.local),
         Target::Plain => format!("http://{}:{}", CsrfServers::PLAIN_HOST, guarded.plain),
     };
-    let page_port = servers.page_port(PagePort::Main);
+    let port = servers.page_port(PagePort::Main);
     let page = match case.from {
-        From::Evil => format!("http://evil.example.test:{page_port}"),
-        From::Local => format!("http://localhost:{page_port}"),
-        From::App => format!("http://app.example.test:{page_port}"),
+        From::OtherSite => format!("http://evil.localhost:{port}"),
+        From::SameSitePlain => format!("http://evil.example.localhost:{port}"),
+        From::SameSiteLocal => format!(
+            "http://{}:{}",
+            CsrfServers::LOCAL_HOST,
+            servers.page_port(PagePort::Other)
+        ),
+        From::Local => format!("http://{}:{port}", CsrfServers::LOCAL_HOST),
+        From::App => format!("http://{}:{port}", CsrfServers::PLAIN_ALLOWED_PAGE_HOST),
         From::SameOrigin => api.clone(),
     };
     open_page(client, &page).await?;
@@ -189,10 +237,14 @@ async fn run_one(
         .into_iter()
         .map(|line| line.split(" cookie=").next().unwrap_or_default().to_owned())
         .collect();
-    let expected: &[&str] = if case.reaches_handler {
-        &["app POST", "guard POST -> 200"]
-    } else {
-        &["guard POST -> 403"]
+    let site = match case.to {
+        Target::Local => case.site.to_owned(),
+        Target::Plain => format!("{}(removed)", case.site),
+    };
+    let guard = format!("guard POST site={site} origin={page}");
+    let expected = match case.refused {
+        None => vec!["app POST".to_owned(), format!("{guard} -> 200")],
+        Some(reason) => vec![format!("{guard} -> 403 csrf-refusal={reason}")],
     };
     if seen != expected {
         return Err(format!("server saw {seen:?}, expected {expected:?}"));

@@ -24,8 +24,10 @@ fn target_dir() -> Result<PathBuf, String> {
         .ok_or_else(|| format!("{exe:?} is not in target/<profile>/deps"))
 }
 
-/// The demo binary `cargo test` builds next to this test's binary; built
-/// here when missing (`cargo test --test browser` does not build examples).
+/// The demo binary next to this test's binary, built (or rebuilt) here
+/// first: `cargo test --test browser` does not build examples, so a demo
+/// left by an earlier build could be older than its sources. When it is
+/// up to date, `cargo build` only checks so.
 fn demo_binary() -> Result<PathBuf, String> {
     let target = target_dir()?;
     let exe = std::env::current_exe().map_err(|e| format!("no current_exe: {e}"))?;
@@ -37,10 +39,6 @@ fn demo_binary() -> Result<PathBuf, String> {
         .unwrap_or("debug")
         .to_owned();
     let demo = target.join(&profile).join("examples").join("demo");
-    if demo.is_file() {
-        return Ok(demo);
-    }
-    println!("building the demo: cargo build --example demo");
     let mut build = Command::new(env!("CARGO"));
     build
         .args(["build", "--example", "demo", "--manifest-path"])
@@ -206,6 +204,7 @@ async fn check_run(
                    case: row.dataset.case, expected: row.dataset.expected,
                    outcome: row.dataset.outcome, pass: row.dataset.pass,
                    statuses: row.dataset.statuses, refusals: row.dataset.refusals,
+                   mismatch: row.querySelector(".mismatch")?.textContent ?? "",
                    debug: document.body.dataset.debug }))"#,
             vec![],
         ),
@@ -282,8 +281,10 @@ async fn check_run(
         let result = if !matches!(expected.as_str(), "allowed" | "blocked") {
             Err(format!("data-expected={expected:?}"))
         } else if outcome != expected || pass != "true" {
+            let mismatch = row["mismatch"].as_str().unwrap_or_default();
             Err(format!(
-                "expected {expected}, page shows {outcome} with data-pass={pass}"
+                "expected {expected}, page shows {outcome} with data-pass={pass}; \
+                 server record: {mismatch:?}"
             ))
         } else {
             Ok(())

@@ -62,7 +62,7 @@ pub enum Api {
     /// `http://app.example.localhost:P`; PUT with content-type; private network
     /// access allowed.
     PrivateNetwork,
-    /// `http://app.example.test:P`; PUT with content-type; debug mode.
+    /// `http://app.example.localhost:P`; PUT with content-type; debug mode.
     DebugMode,
 }
 
@@ -351,16 +351,20 @@ async fn application(
 /// `CorsLayer::new(policy)`, the application being the same recording
 /// `application`, with a blank page at `/` for same-origin forms:
 ///
-/// - `local` (`http://localhost:A`): a potentially trustworthy URL, so
-///   browsers send `Sec-Fetch-Site`; the policy allows
-///   `http://localhost:P` with credentials.
-/// - `plain` (`http://api.example.test:B`): plain http, no
-///   `Sec-Fetch-Site`, so the guard compares `Origin` with `Host`; the
-///   policy allows `http://app.example.test:P`, without credentials.
+/// - `local` (`http://localhost:A`): browsers send `Sec-Fetch-Site`, and
+///   the guard decides by it; the policy allows `http://localhost:P` with
+///   credentials.
+/// - `plain` (`http://api.example.localhost:B`): the guard's rule for
+///   plain-http sites, `Origin` against `Host`. Every `*.localhost` URL is
+///   potentially trustworthy, so browsers send `Sec-Fetch-Site` to it too;
+///   [`as_if_plain_http`] removes the `Sec-Fetch-*` headers before the
+///   layers, as a browser would never have sent them to a plain-http site,
+///   and leaves the browser's own `Origin`. The policy allows
+///   `http://app.example.localhost:P`, without credentials.
 ///
-/// Outside both layers, every request but a `GET` is recorded as
-/// `guard METHOD -> STATUS` under its case key, after the application's
-/// own `app ...` line when it ran.
+/// Outside all layers, every request but a `GET` is recorded under its
+/// case key, after the application's own `app ...` line when it ran (see
+/// [`at_the_guard`]).
 pub struct CsrfServers {
     pub local: u16,
     pub plain: u16,
@@ -369,27 +373,33 @@ pub struct CsrfServers {
 
 impl CsrfServers {
     pub const LOCAL_HOST: &'static str = "localhost";
-    pub const PLAIN_HOST: &'static str = "api.example.test";
+    pub const PLAIN_HOST: &'static str = "api.example.localhost";
+    /// The page host the plain API's policy allows.
+    pub const PLAIN_ALLOWED_PAGE_HOST: &'static str = "app.example.localhost";
 
     pub async fn start(servers: &Servers) -> Result<CsrfServers, String> {
         let page = servers.page_port(PagePort::Main);
         let local_policy = Policy::builder()
-            .allow_origins([format!("http://localhost:{page}")])
+            .allow_origins([format!("http://{}:{page}", Self::LOCAL_HOST)])
             .allow_methods(["POST", "PUT"])
             .allow_credentials(true)
             .build()
             .map_err(|e| format!("csrf local policy: {e}"))?;
         let plain_policy = Policy::builder()
-            .allow_origins([format!("http://app.example.test:{page}")])
+            .allow_origins([format!("http://{}:{page}", Self::PLAIN_ALLOWED_PAGE_HOST)])
             .allow_methods(["POST", "PUT"])
             .build()
             .map_err(|e| format!("csrf plain policy: {e}"))?;
         let mut ports = [0; 2];
         let mut tasks = Vec::new();
-        for (port, policy) in ports.iter_mut().zip([local_policy, plain_policy]) {
+        for ((port, policy), plain) in ports
+            .iter_mut()
+            .zip([local_policy, plain_policy])
+            .zip([false, true])
+        {
             let (listener, bound) = bind().await?;
             *port = bound;
-            let router = Router::new()
+            let mut router = Router::new()
                 .route("/", axum::routing::get(self::page))
                 .fallback(application)
                 .with_state(servers.trace.clone())
@@ -399,6 +409,9 @@ impl CsrfServers {
                     servers.trace.clone(),
                     at_the_guard,
                 ));
+            if plain {
+                router = router.layer(middleware::from_fn(as_if_plain_http));
+            }
             tasks.push(tokio::spawn(async move {
                 let _ = axum::serve(listener, router).await;
             }));
@@ -419,19 +432,65 @@ impl Drop for CsrfServers {
     }
 }
 
-/// Outside the CORS and CSRF layers: records the status every request but
-/// a `GET` was answered with, so that a refused request shows up as having
-/// reached the server, and a pass as having run the application.
+/// The fetch metadata request headers (`Sec-Fetch-*`), which browsers send
+/// only to potentially trustworthy URLs.
+const SEC_FETCH: [&str; 4] = [
+    "sec-fetch-site",
+    "sec-fetch-mode",
+    "sec-fetch-dest",
+    "sec-fetch-user",
+];
+
+/// The `Sec-Fetch-Site` the browser sent before [`as_if_plain_http`]
+/// removed it, for the trace.
+#[derive(Clone)]
+struct RemovedFetchSite(Option<String>);
+
+/// Test middleware, outermost on the plain API only: simulates what a
+/// plain-http deployment receives. A browser sends no `Sec-Fetch-*` to a
+/// URL that is not potentially trustworthy (plain http on a public host),
+/// but every loopback name is potentially trustworthy, so no browser here
+/// can reach the guard's `Origin`-against-`Host` rule by itself. This
+/// removes the `Sec-Fetch-*` headers and nothing else: the `Origin` the
+/// guard then judges is the one the browser sent, from a real form post or
+/// `fetch`.
+async fn as_if_plain_http(mut request: Request, next: Next) -> Response {
+    let sent = header(request.headers(), SEC_FETCH[0]).map(str::to_owned);
+    for name in SEC_FETCH {
+        request.headers_mut().remove(name);
+    }
+    request.extensions_mut().insert(RemovedFetchSite(sent));
+    next.run(request).await
+}
+
+/// Outside the CORS and CSRF layers (inside [`as_if_plain_http`]): records
+/// every request but a `GET` as one line, `guard METHOD site=S origin=O ->
+/// STATUS`, plus ` csrf-refusal=REASON` when the guard refused it. `S` is
+/// the `Sec-Fetch-Site` the browser sent (`-` for none), followed by
+/// `(removed)` when [`as_if_plain_http`] took it away before the guard;
+/// `O` the `Origin` (`-` for none). A refused request thus shows up as
+/// having reached the server, a pass as having run the application, and
+/// either with the headers the guard judged.
 async fn at_the_guard(State(trace): State<Trace>, request: Request, next: Next) -> Response {
     if request.method() == Method::GET {
         return next.run(request).await;
     }
     let key = case_key(request.uri());
     let method = request.method().clone();
+    let headers = request.headers();
+    let site = match request.extensions().get::<RemovedFetchSite>() {
+        Some(RemovedFetchSite(sent)) => format!("{}(removed)", sent.as_deref().unwrap_or("-")),
+        None => header(headers, SEC_FETCH[0]).unwrap_or("-").to_owned(),
+    };
+    let origin = header(headers, ORIGIN).unwrap_or("-").to_owned();
     let response = next.run(request).await;
-    trace.push(
-        key,
-        format!("guard {method} -> {}", response.status().as_u16()),
+    let mut line = format!(
+        "guard {method} site={site} origin={origin} -> {}",
+        response.status().as_u16()
     );
+    if let Some(reason) = header(response.headers(), tower_cors::csrf::CSRF_REFUSAL) {
+        line.push_str(&format!(" csrf-refusal={reason}"));
+    }
+    trace.push(key, line);
     response
 }
