@@ -588,20 +588,24 @@ impl CorsHeaders {
         self.iter().find(|(n, _)| n == name).map(|(_, v)| v)
     }
 
-    /// True when there is nothing to send.
+    /// True when there is nothing to send. Every decision of today's
+    /// policies sends something (a listed policy `Vary: origin` at least,
+    /// an any-origin policy its constant `*`), so this is for code that
+    /// handles `CorsHeaders` generically, say before merging them into a
+    /// response built elsewhere.
     ///
     /// ```
     /// use tower_cors::Policy;
     /// use http::Request;
     ///
-    /// // A public policy's answer does not depend on the origin, so a
-    /// // request without `Origin` gets nothing, not even `Vary`.
-    /// let public = Policy::builder().allow_any_origin().build()?;
     /// let no_origin = Request::get("/").body(())?;
-    /// assert!(public.evaluate(&no_origin).headers().is_empty());
-    ///
+    /// // An any-origin answer is the same on every response, with or
+    /// // without `Origin`, so that caches can share it.
+    /// let public = Policy::builder().allow_any_origin().build()?;
+    /// assert!(!public.evaluate(&no_origin).headers().is_empty());
+    /// // A listed policy's answer varies by origin, and says so to caches.
     /// let listed = Policy::builder().allow_origins(["https://a.example"]).build()?;
-    /// assert!(!listed.evaluate(&no_origin).headers().is_empty()); // `Vary: origin`
+    /// assert!(!listed.evaluate(&no_origin).headers().is_empty());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn is_empty(&self) -> bool {
