@@ -1,4 +1,4 @@
-//! CORS overhead of `tower_cors` beside `tower_http::cors` (issue 4).
+//! CORS overhead of `tower_cors` beside `tower_http::cors` .
 //!
 //! Both layers wrap the same trivial service and get the same requests,
 //! built afresh in every iteration, under the same policy: allowed origins
@@ -220,7 +220,7 @@ enum Scenario {
     PreflightAllowed,
     PreflightDisallowed,
     PreflightHostile,
-    /// Not in the issue: an allowed GET with the 15 headers Chrome sends
+    /// Beyond the basic scenarios: an allowed GET with the 15 headers Chrome sends
     /// on a cross-origin `fetch`, since classifying reads every header.
     BrowserGetAllowed,
 }

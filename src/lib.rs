@@ -40,13 +40,16 @@
 //! ```
 //!
 //! The crate needs no runtime: it depends on `http`, `bytes`,
-//! `tower-layer`, `tower-service`, `pin-project-lite` and `thiserror`, and
-//! works in any tower stack (axum, hyper, tonic, `tower::ServiceBuilder`).
-//! Optional parts are Cargo features:
+//! `tower-layer`, `tower-service`, `pin-project-lite`, `thiserror` and
+//! `arc-swap` (for [`CorsLayer::reloadable`]), and works in any tower stack
+//! (axum, hyper, tonic, `tower::ServiceBuilder`). Optional parts are Cargo
+//! features:
 //!
 //! | Feature | Default | Pulls in | What it adds |
 //! |---|---|---|---|
 //! | `public-suffix` | yes | [`psl`](https://docs.rs/psl) | Credentialed wildcard origins are checked against the Public Suffix List: `https://*.example.com` builds, `https://*.github.io` and `https://*.co.uk` are refused ([`ConfigProblem::PublicSuffixWildcardWithCredentials`]). Without it every credentialed wildcard is refused ([`ConfigProblem::WildcardNeedsPublicSuffixList`]). |
+//! | `serde` | no | `serde` | [`policy::PolicyConfig`] is `Serialize + Deserialize`: policies from TOML, JSON or the environment, validated by the builder. |
+//! | `tracing` | no | `tracing` | One `DEBUG` event per refused request and one `TRACE` event per allowed one, target `tower_cors` (and `tower_cors::csrf` for the guard); no measurable cost without a subscriber. |
 //!
 //! # Where the layer goes
 //!
@@ -188,6 +191,10 @@
 //! | `CorsLayer::new().allow_origin(AllowOrigin::list([...]))`, `::exact(v)` | `Policy::builder().allow_origins([...])` |
 //! | `.allow_origin(Any)` | [`.allow_any_origin()`](PolicyBuilder::allow_any_origin) |
 //! | `AllowOrigin::predicate(\|origin, parts\| ...)` | [`.allow_origin_fn(\|origin: &str\| ...)`](PolicyBuilder::allow_origin_fn); `.allow_origins(["https://*.example.com"])` for subdomains |
+//! | `AllowOrigin::predicate(\|origin, parts\| ...)` reading the request (`Host`, path) | [`.allow_origin_request_fn(\|origin: &str, request: &RequestRef\| ...)`](PolicyBuilder::allow_origin_request_fn) |
+//! | `AllowOrigin::async_predicate(\|origin, parts\| async move { ... })` | [`CorsLayer::with_origin_lookup`] with the same closure, or [`LookupLayer::new`] |
+//! | rebuilding the layer to change origins | [`CorsLayer::reloadable`] and [`PolicyHandle::replace`] |
+//! | `tower_http::csrf::CsrfLayer` with `add_trusted_origin` | [`csrf::CsrfLayer::from_policy`] (or `from_handle`): the CORS origins, patterns included |
 //! | `AllowOrigin::mirror_request()` | none on purpose: it trusts every site; list the origins |
 //! | `.allow_methods([Method::GET, ...])`, `Any` | [`.allow_methods([Method::GET, ...])`](PolicyBuilder::allow_methods), [`.allow_any_method()`](PolicyBuilder::allow_any_method) |
 //! | `.allow_headers([...])`, `Any` | [`.allow_headers([...])`](PolicyBuilder::allow_headers), [`.allow_any_header()`](PolicyBuilder::allow_any_header) (add `"authorization"` if needed) |
@@ -204,7 +211,9 @@
 //!   service.
 //! - tower-http answers every preflight with `200` and its full lists,
 //!   leaving the browser to find the mismatch; here a preflight for a
-//!   method or header not allowed gets `403` and a `cors-refusal` reason.
+//!   method or header not allowed gets `403` and a `cors-refusal` reason
+//!   (with [`PolicyBuilder::debug`], `200` and the lists, so that the
+//!   browser console names what is missing).
 //! - tower-http panics when the layer is applied to a service (in
 //!   `Router::layer` or `ServiceBuilder::service`, at startup) if
 //!   credentials are combined with a wildcard; here
@@ -222,10 +231,11 @@
 //! form-encoded, multipart or `text/plain` `POST`) with the user's cookies
 //! and without a preflight, and the service runs it whatever the policy
 //! says; only the page is kept from reading the answer. Non-browser clients
-//! send any `Origin` they like. Protect state-changing endpoints
-//! separately: refuse cross-site requests by `Sec-Fetch-Site` (falling back
-//! to comparing `Origin` with the request's host), use `SameSite` cookies,
-//! and never change state on `GET`.
+//! send any `Origin` they like. Protect state-changing endpoints with
+//! [`csrf::CsrfLayer`], which refuses cross-site requests by
+//! `Sec-Fetch-Site` (falling back to comparing `Origin` with the request's
+//! host) and trusts the origins the same CORS [`Policy`] allows; use
+//! `SameSite` cookies too, and never change state on `GET`.
 //!
 //! [tower]: https://docs.rs/tower
 //! [hyper]: https://docs.rs/hyper
@@ -254,7 +264,8 @@ pub use policy::{
 pub use reload::PolicyHandle;
 pub use service::Cors;
 
-/// The README's Rust snippets, compiled and run with the doc tests.
-#[cfg(doctest)]
+/// The README's Rust snippets, compiled and run with the doc tests of
+/// `cargo test --all-features` (some need the `serde` feature).
+#[cfg(all(doctest, feature = "serde"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;

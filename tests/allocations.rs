@@ -1,4 +1,4 @@
-//! Heap allocations per request that the CORS layer adds (issue 4).
+//! Heap allocations per request that the CORS layer adds .
 //!
 //! Each case counts the allocations of one call through `Cors` minus those
 //! of the same call to the bare inner service. Requests are built before the

@@ -408,6 +408,9 @@ const ORIGINS: &[&str] = &[
     "https://*.api.example.org",
     "http://*.localhost:3000",
     "null",
+    // Build with credentials only through their escape hatches.
+    "http://intranet.example:8080",
+    "https://*.github.io",
 ];
 const METHODS: &[&str] = &["PUT", "DELETE", "PATCH", "purge", "GET", "*"];
 const HEADERS: &[&str] = &["content-type", "X-Custom", "authorization", "*"];
@@ -433,6 +436,7 @@ fn policy() -> impl Strategy<Value = Policy> {
             prop::option::of(0u64..=86_400_999),
             any::<bool>(),
         ),
+        (any::<bool>(), any::<bool>(), any::<bool>()),
     )
         .prop_filter_map(
             "a configuration the builder refuses",
@@ -440,6 +444,7 @@ fn policy() -> impl Strategy<Value = Policy> {
                 (origins, more, any_origin, null),
                 (methods, more_methods, headers, expose),
                 (credentials, max_age_ms, pna),
+                (debug, insecure, public_suffix),
             )| {
                 let mut builder = Policy::builder()
                     .allow_origins(origins)
@@ -449,7 +454,14 @@ fn policy() -> impl Strategy<Value = Policy> {
                     .allow_headers(headers)
                     .expose_headers(expose)
                     .allow_credentials(credentials)
-                    .allow_private_network(pna);
+                    .allow_private_network(pna)
+                    .debug(debug);
+                if insecure {
+                    builder = builder.allow_insecure_origins_dangerously();
+                }
+                if public_suffix {
+                    builder = builder.allow_public_suffix_subdomains_dangerously();
+                }
                 if any_origin {
                     builder = builder.allow_any_origin();
                 }
@@ -536,4 +548,36 @@ proptest! {
             prop_assert_eq!(&from_file.evaluate(request), &expected);
         }
     }
+}
+
+/// The escape hatches and debug mode are keys too: read from a file, they
+/// build what the builder builds, and `config()` gives them back.
+#[test]
+fn dangerous_opt_ins_and_debug_are_keys() {
+    let text = r#"
+        allow_origins = ["http://intranet.example:8080", "https://*.github.io"]
+        allow_methods = ["PUT"]
+        allow_credentials = true
+        allow_insecure_origins_dangerously = true
+        allow_public_suffix_subdomains_dangerously = true
+        debug = true
+    "#;
+    let config: PolicyConfig = toml::from_str(text).unwrap();
+    assert!(config.allow_insecure_origins_dangerously);
+    assert!(config.allow_public_suffix_subdomains_dangerously);
+    assert!(config.debug);
+    let policy = config.clone().build().unwrap();
+    assert_eq!(policy.config().unwrap(), config.clone().build().unwrap().config().unwrap());
+    assert!(policy.config().unwrap().debug);
+
+    // Debug mode answers a refused method 200 with the lists: the key took.
+    let decision = policy.evaluate(&preflight("http://intranet.example:8080", "DELETE"));
+    assert_eq!(decision.preflight_status(), Some(http::StatusCode::OK));
+
+    // Without the opt-ins the same file is refused, for both reasons.
+    let mut strict = config;
+    strict.allow_insecure_origins_dangerously = false;
+    strict.allow_public_suffix_subdomains_dangerously = false;
+    let err = strict.build().unwrap_err();
+    assert_eq!(err.problems().len(), 2, "{err}");
 }

@@ -1,10 +1,10 @@
-//! Hostile input: every misconfiguration attackers look for
-//! (`cors-rules.md` section 10) and every malformed request a browser never
-//! sends, each with its exact answer: status, every `Access-Control-*`
-//! header, `Vary` and `cors-refusal`. Each request is checked through the
-//! tower layer over a mock app, over a real socket (a hyper server on
-//! loopback, the request written as raw bytes so duplicate lines and odd
-//! bytes arrive as sent), and against the reference model.
+//! Hostile input: every misconfiguration attackers look for and every
+//! malformed request a browser never sends, each with its exact answer:
+//! status, every `Access-Control-*` header, `Vary` and `cors-refusal`.
+//! Each request is checked through the tower layer over a mock app, over
+//! a real socket (a hyper server on loopback, the request written as raw
+//! bytes so duplicate lines and odd bytes arrive as sent), and against the
+//! reference model.
 
 mod model;
 #[path = "common/model_policies.rs"]
@@ -511,7 +511,7 @@ async fn every_hostile_request_gets_its_exact_answer_over_a_socket() {
 }
 
 // ---------------------------------------------------------------------------
-// Unbounded work (section 10): the Go library's 1024 lines of 1024 commas
+// Unbounded work: the Go library's 1024 lines of 1024 commas
 // ---------------------------------------------------------------------------
 
 #[test]

@@ -1,4 +1,5 @@
-//! The pure policy against every rule of `cors-rules.md`, through the public
+//! The pure policy against every rule of the Fetch standard it implements
+//! (section ids at each group of tests), through the public
 //! API only and with nothing but `http` types. Grouped by the digest's
 //! sections; each test is named after the rule it proves.
 

@@ -646,6 +646,9 @@ impl PolicyBuilder {
             max_age: self.max_age.map(|age| age.as_secs()),
             allow_private_network: self.private_network,
             allow_null_origin_dangerously: self.null_origin,
+            allow_insecure_origins_dangerously: self.insecure_origins,
+            allow_public_suffix_subdomains_dangerously: self.public_suffix_subdomains,
+            debug: self.debug,
         };
 
         let functions = [
@@ -665,6 +668,8 @@ pub(super) struct Written<'a> {
     pub(super) origins: &'a [String],
     pub(super) any_origin: bool,
     pub(super) null_origin: bool,
+    pub(super) insecure_origins: bool,
+    pub(super) public_suffix_subdomains: bool,
     pub(super) origin_fn: bool,
     pub(super) methods: &'a [String],
     pub(super) headers: &'a [String],
@@ -681,7 +686,9 @@ impl PolicyBuilder {
             origins: &self.origins,
             any_origin: self.any_origin,
             null_origin: self.null_origin,
-            origin_fn: self.origin_fn.is_some(),
+            insecure_origins: self.insecure_origins,
+            public_suffix_subdomains: self.public_suffix_subdomains,
+            origin_fn: self.origin_fn.is_some() || self.request_origin_fn.is_some(),
             methods: &self.methods,
             headers: &self.headers,
             expose: &self.expose,

@@ -1,5 +1,6 @@
 //! Sorting requests into not-CORS, simple, preflight and actual by the
-//! Fetch rules (`cors-rules.md` section 4).
+//! Fetch rules (`#cors-request`, `#cors-preflight-request`,
+//! `#cors-safelisted-method`, `#cors-safelisted-request-header`).
 
 use http::header::{HeaderMap, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN, USER_AGENT};
 use http::Method;

@@ -26,6 +26,9 @@ use super::{Policy, PolicyBuilder};
 /// | `max_age` | whole seconds | [`max_age`](PolicyBuilder::max_age) |
 /// | `allow_private_network` | bool | [`allow_private_network`](PolicyBuilder::allow_private_network) |
 /// | `allow_null_origin_dangerously` | bool | [`allow_null_origin_dangerously`](PolicyBuilder::allow_null_origin_dangerously) |
+/// | `allow_insecure_origins_dangerously` | bool | [`allow_insecure_origins_dangerously`](PolicyBuilder::allow_insecure_origins_dangerously) |
+/// | `allow_public_suffix_subdomains_dangerously` | bool | [`allow_public_suffix_subdomains_dangerously`](PolicyBuilder::allow_public_suffix_subdomains_dangerously) |
+/// | `debug` | bool | [`debug`](PolicyBuilder::debug) |
 ///
 /// Every key is optional (empty lists, `false`, no `max_age`). With the
 /// `serde` feature it is `Serialize` and `Deserialize`, and an unknown key
@@ -91,6 +94,12 @@ pub struct PolicyConfig {
     pub allow_private_network: bool,
     /// Allow the origin `null`: every sandboxed page's, attackers' included.
     pub allow_null_origin_dangerously: bool,
+    /// Allow plain `http://` origins other than loopback with credentials.
+    pub allow_insecure_origins_dangerously: bool,
+    /// Allow credentialed patterns directly under a public suffix.
+    pub allow_public_suffix_subdomains_dangerously: bool,
+    /// Answer refused methods and headers so that browsers name them.
+    pub debug: bool,
 }
 
 impl PolicyConfig {
@@ -138,7 +147,13 @@ impl PolicyConfig {
         if self.allow_null_origin_dangerously {
             builder = builder.allow_null_origin_dangerously();
         }
-        builder
+        if self.allow_insecure_origins_dangerously {
+            builder = builder.allow_insecure_origins_dangerously();
+        }
+        if self.allow_public_suffix_subdomains_dangerously {
+            builder = builder.allow_public_suffix_subdomains_dangerously();
+        }
+        builder.debug(self.debug)
     }
 
     /// One spelling for each configuration that answers the same:

@@ -11,7 +11,8 @@ use http::{Method, StatusCode};
 use super::answers::{AnswerValues, Answers, SharedAnswers};
 use super::vary;
 
-/// The kind of a request, by the Fetch rules (`cors-rules.md` section 4).
+/// The kind of a request, by the Fetch rules (`#cors-request`,
+/// `#cors-preflight-request`, `#cors-safelisted-request-header`).
 ///
 /// ```
 /// use tower_cors::policy::{Policy, RequestKind};

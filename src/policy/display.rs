@@ -23,6 +23,8 @@ pub(super) struct Normalized<'a> {
     /// Exact origins, `null` last when allowed.
     pub(super) origins: Vec<&'a str>,
     pub(super) patterns: Vec<&'a str>,
+    pub(super) insecure_origins: bool,
+    pub(super) public_suffix_subdomains: bool,
     pub(super) origin_fn: bool,
     pub(super) methods: Vec<&'a str>,
     pub(super) headers: Vec<&'a str>,
@@ -63,6 +65,8 @@ impl<'a> Normalized<'a> {
             any_origin: written.any_origin,
             origins,
             patterns,
+            insecure_origins: written.insecure_origins,
+            public_suffix_subdomains: written.public_suffix_subdomains,
             origin_fn: written.origin_fn,
             methods: dedup(written.methods, false),
             headers: dedup(written.headers, true),
@@ -180,6 +184,12 @@ impl fmt::Display for Policy {
             if n.origin_fn {
                 line(f, "origin predicate", &"yes")?;
             }
+            if n.insecure_origins {
+                line(f, "insecure origins", &"allowed dangerously")?;
+            }
+            if n.public_suffix_subdomains {
+                line(f, "public-suffix subdomains", &"allowed dangerously")?;
+            }
         }
         line(f, "methods", &List(&n.methods))?;
         line(f, "headers", &List(&n.headers))?;
@@ -224,6 +234,8 @@ impl fmt::Debug for Policy {
             .field("origins", &DebugList(origins))
             .field("patterns", &DebugList(&n.patterns))
             .field("origin_fn", &n.origin_fn)
+            .field("insecure_origins", &n.insecure_origins)
+            .field("public_suffix_subdomains", &n.public_suffix_subdomains)
             .field("methods", &DebugList(&n.methods))
             .field("headers", &DebugList(&n.headers))
             .field("exposed", &DebugList(&n.exposed))

@@ -3,7 +3,7 @@
 //! When the CORS answer depends on `Origin`, every response of the resource
 //! must say `Vary: Origin`, also those to requests without `Origin` or from
 //! refused origins; otherwise a shared cache can hand one origin's answer to
-//! another (`cors-rules.md` section 7). The application's own `Vary` is
+//! another (Fetch `#cors-protocol-and-http-caches`). The application's own `Vary` is
 //! kept, and a name already listed is not listed twice, so two stacked
 //! layers produce one `origin`.
 

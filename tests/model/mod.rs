@@ -1,5 +1,6 @@
 //! An independent reference model of the CORS answer, written from
-//! `/work/shared/cors-rules.md` and the crate's documented choices, not from
+//! the Fetch standard (its section ids are cited at each rule) and the
+//! crate's documented choices, not from
 //! `src/`. It is deliberately plain: lists are scanned, strings are compared
 //! byte for byte, and every rule is one small function a reviewer can hold
 //! against the digest (section numbers in the comments).
@@ -423,7 +424,7 @@ pub fn any_port_host(text: &str) -> Option<&str> {
     (!base.contains('*') && is_browser_origin(base.as_bytes())).then_some(base)
 }
 
-/// What the syntax allows but no page has (section 5): port 0, a `file:`
+/// What the syntax allows but no page has (`#origin-header`): port 0, a `file:`
 /// origin (file pages send `null`), a host longer than DNS allows (253
 /// bytes, room for one label in front for a pattern), an `xn--` label
 /// that does not decode as punycode to something non-ASCII.
@@ -990,8 +991,8 @@ pub struct LayerAnswer {
     pub body: &'static str,
 }
 
-/// Section 4: preflights never reach the app; the rest get the app's
-/// response with the CORS headers added and `Vary` merged (section 7).
+/// Preflights (`#cors-preflight-request`) never reach the app; the rest get the app's
+/// response with the CORS headers added and `Vary` merged (`#cors-protocol-and-http-caches`).
 pub fn layer_answer(
     policy: &ModelPolicy,
     request: &ModelRequest,
