@@ -567,7 +567,10 @@ fn dangerous_opt_ins_and_debug_are_keys() {
     assert!(config.allow_public_suffix_subdomains_dangerously);
     assert!(config.debug);
     let policy = config.clone().build().unwrap();
-    assert_eq!(policy.config().unwrap(), config.clone().build().unwrap().config().unwrap());
+    assert_eq!(
+        policy.config().unwrap(),
+        config.clone().build().unwrap().config().unwrap()
+    );
     assert!(policy.config().unwrap().debug);
 
     // Debug mode answers a refused method 200 with the lists: the key took.

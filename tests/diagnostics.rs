@@ -9,7 +9,6 @@ use std::future::Future;
 use std::pin::pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
-use std::time::Duration;
 
 use common::policies::{self, ALLOWED};
 use common::App;
@@ -455,6 +454,8 @@ fn debug_answers_never_list_the_refused_method_or_header() {
 // Display and Debug
 // ---------------------------------------------------------------------------
 
+// A credentialed pattern builds only with the Public Suffix List.
+#[cfg(feature = "public-suffix")]
 #[test]
 fn a_policy_displays_as_configured_deduplicated_in_order() {
     let policy = Policy::builder()
@@ -469,7 +470,7 @@ fn a_policy_displays_as_configured_deduplicated_in_order() {
         .allow_headers(["Content-Type", "x-custom", "content-type"])
         .expose_headers(["x-request-id"])
         .allow_credentials(true)
-        .max_age(Duration::from_secs(600))
+        .max_age(std::time::Duration::from_secs(600))
         .build()
         .expect("valid policy");
     assert_eq!(
@@ -487,10 +488,38 @@ fn a_policy_displays_as_configured_deduplicated_in_order() {
     assert_eq!(
         format!("{policy:?}"),
         "Policy { origins: [\"https://b.example\", \"https://a.example\"], \
-         patterns: [\"https://*.example.org\"], origin_fn: false, methods: [\"PUT\", \"DELETE\"], \
+         patterns: [\"https://*.example.org\"], origin_fn: false, insecure_origins: false, \
+         public_suffix_subdomains: false, methods: [\"PUT\", \"DELETE\"], \
          headers: [\"Content-Type\", \"x-custom\"], exposed: [\"x-request-id\"], \
          credentials: true, max_age: Some(600s), private_network: false, debug: false }"
     );
+}
+
+/// The escape hatches are what a reviewer must see first: `Display` names
+/// each one that is on, as a danger.
+#[test]
+fn a_policy_displays_its_escape_hatches() {
+    let policy = Policy::builder()
+        .allow_origins(["http://intranet.example:8080", "https://*.github.io"])
+        .allow_credentials(true)
+        .allow_insecure_origins_dangerously()
+        .allow_public_suffix_subdomains_dangerously()
+        .build()
+        .expect("valid with the escape hatches");
+    let shown = policy.to_string();
+    assert!(
+        shown.contains("insecure origins: allowed dangerously"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("public-suffix subdomains: allowed dangerously"),
+        "{shown}"
+    );
+    let plain = Policy::builder()
+        .allow_origins(["https://app.example.com"])
+        .build()
+        .expect("valid");
+    assert!(!plain.to_string().contains("dangerously"));
 }
 
 #[test]

@@ -27,14 +27,19 @@ const LISTED: &str = "https://app.example.com";
 const TENANT: &str = "https://tenant.example.net";
 
 fn policy() -> Policy {
-    Policy::builder()
+    let builder = Policy::builder()
         .allow_origins([LISTED, "https://*.example.org"])
         .allow_methods(["PUT"])
         .allow_headers(["content-type"])
         .expose_headers(["x-request-id"])
-        .allow_credentials(true)
-        .build()
-        .unwrap()
+        .allow_credentials(true);
+    // Without the Public Suffix List a credentialed pattern builds only
+    // when the builder is told not to check; the answers are the same.
+    let builder = match cfg!(feature = "public-suffix") {
+        true => builder,
+        false => builder.allow_public_suffix_subdomains_dangerously(),
+    };
+    builder.build().unwrap()
 }
 
 /// What the lookup was asked: each origin, with the path and `Host` of its
@@ -480,13 +485,17 @@ proptest! {
     ) {
         // A pattern too, so that some origins are the lists' to allow.
         let base = || {
-            Policy::builder()
+            let builder = Policy::builder()
                 .allow_origins(["https://*.example.org"])
                 .allow_origins(&listed)
                 .allow_methods(&methods)
                 .allow_headers(["content-type"])
                 .expose_headers(["x-request-id"])
-                .allow_credentials(credentials)
+                .allow_credentials(credentials);
+            match cfg!(feature = "public-suffix") {
+                true => builder,
+                false => builder.allow_public_suffix_subdomains_dangerously(),
+            }
         };
         let policy = base().build().unwrap();
         let with_all = base().allow_origins(&looked_up).build().unwrap();

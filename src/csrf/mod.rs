@@ -60,6 +60,7 @@
 //! network error.
 //!
 //! ```
+//! # #[cfg(feature = "public-suffix")] { // credentialed patterns need the list
 //! use axum::{routing::post, Router};
 //! use tower_cors::csrf::CsrfLayer;
 //! use tower_cors::{CorsLayer, Policy};
@@ -73,6 +74,7 @@
 //!     .route("/transfer", post(|| async { "done" }))
 //!     .layer(CsrfLayer::from_policy(&policy))
 //!     .layer(CorsLayer::new(policy));
+//! # }
 //! # Ok::<(), tower_cors::ConfigError>(())
 //! ```
 //!

@@ -143,6 +143,7 @@ impl Trusted {
     /// Whether `origin` (one `Origin` header value) is trusted.
     ///
     /// ```
+    /// # #[cfg(feature = "public-suffix")] { // credentialed patterns need the list
     /// use http::HeaderValue;
     /// use tower_cors::csrf::Trusted;
     ///
@@ -150,6 +151,7 @@ impl Trusted {
     /// assert!(trusted.trusts_origin(&HeaderValue::from_static("https://app.example.com")));
     /// assert!(!trusted.trusts_origin(&HeaderValue::from_static("https://app.example.com.evil.test")));
     /// assert!(!trusted.trusts_origin(&HeaderValue::from_static("null")));
+    /// # }
     /// # Ok::<(), tower_cors::csrf::TrustError>(())
     /// ```
     pub fn trusts_origin(&self, origin: &HeaderValue) -> bool {
@@ -186,6 +188,7 @@ impl Trusted {
 /// `public-suffix` feature, no pattern at all (nothing could check it).
 ///
 /// ```
+/// # #[cfg(feature = "public-suffix")] { // credentialed patterns need the list
 /// use tower_cors::csrf::Trusted;
 ///
 /// let trusted = Trusted::builder()
@@ -194,6 +197,7 @@ impl Trusted {
 ///     .bypass_path("/webhooks/stripe")
 ///     .bypass_prefix("/oauth/callback/")
 ///     .build()?;
+/// # }
 /// # Ok::<(), tower_cors::csrf::TrustError>(())
 /// ```
 #[derive(Clone, Default)]
@@ -250,9 +254,11 @@ impl TrustBuilder {
     /// domain, never the domain itself). `*` and `null` are refused.
     ///
     /// ```
+    /// # #[cfg(feature = "public-suffix")] { // credentialed patterns need the list
     /// use tower_cors::csrf::Trusted;
     ///
     /// let trusted = Trusted::builder().trust_origins(["https://*.example.com"]).build()?;
+    /// # }
     /// # Ok::<(), tower_cors::csrf::TrustError>(())
     /// ```
     pub fn trust_origins<I>(mut self, origins: I) -> Self

@@ -202,6 +202,7 @@ impl AllowedHeaders {
     }
 
     /// Whether a preflight may ask for `name` (any case).
+    #[inline]
     pub(crate) fn allows(&self, name: &[u8]) -> bool {
         // Browsers send lowercase names: then a plain comparison will do.
         let listed = if name.iter().any(u8::is_ascii_uppercase) {

@@ -81,6 +81,7 @@ impl Methods {
 
     /// Whether a preflight asking for `method` passes, as the browser will
     /// judge it: safelisted methods always do.
+    #[inline]
     pub(crate) fn allows(&self, method: &[u8]) -> bool {
         match self {
             Methods::Any => !is_forbidden(method),
