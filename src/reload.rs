@@ -108,17 +108,19 @@ impl fmt::Debug for PolicyHandle {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn policy(origin: &str) -> Policy {
+    /// A policy allowing exactly `origin`.
+    pub(crate) fn policy(origin: &str) -> Policy {
         Policy::builder()
             .allow_origins([origin])
             .build()
             .expect("valid policy")
     }
 
-    fn allows(policy: &Policy, origin: &str) -> bool {
+    /// Whether `policy` allows a GET from `origin`.
+    pub(crate) fn allows(policy: &Policy, origin: &str) -> bool {
         let request = http::Request::get("/")
             .header("origin", origin)
             .body(())

@@ -88,21 +88,7 @@ impl From<PolicyHandle> for PolicySource {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn policy(origin: &str) -> Policy {
-        Policy::builder()
-            .allow_origins([origin])
-            .build()
-            .expect("valid policy")
-    }
-
-    fn allows(policy: &Policy, origin: &str) -> bool {
-        let request = http::Request::get("/")
-            .header("origin", origin)
-            .body(())
-            .expect("valid request");
-        policy.evaluate(&request).is_allowed()
-    }
+    use crate::reload::tests::{allows, policy};
 
     #[test]
     fn a_fixed_source_never_changes() {
