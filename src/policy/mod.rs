@@ -166,8 +166,19 @@ pub trait RequestHead {
     /// # Ok::<(), http::Error>(())
     /// ```
     fn method(&self) -> &Method;
-    /// The request URI (read only by
-    /// [`allow_origin_request_fn`](PolicyBuilder::allow_origin_request_fn)).
+    /// The request URI (read by
+    /// [`allow_origin_request_fn`](PolicyBuilder::allow_origin_request_fn)
+    /// predicates and by the cross-origin request forgery check, never by
+    /// the CORS rules themselves).
+    ///
+    /// ```
+    /// use tower_cors::policy::RequestHead;
+    ///
+    /// let request = http::Request::post("https://api.example.com/items").body(())?;
+    /// assert_eq!(RequestHead::uri(&request).path(), "/items");
+    /// assert_eq!(RequestHead::uri(&request).host(), Some("api.example.com"));
+    /// # Ok::<(), http::Error>(())
+    /// ```
     fn uri(&self) -> &http::Uri;
     /// The request headers.
     ///
