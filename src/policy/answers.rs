@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use http::header::{HeaderMap, HeaderValue};
 
-use super::decision::{entries, Grant, Summary, MAX_LEN, PLACEHOLDER};
+use super::decision::{entries, Grant, Malformed, Summary, MAX_LEN, PLACEHOLDER};
 
 /// What a policy answers with, as configured.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -83,6 +83,8 @@ pub(crate) struct Answers {
     pub(crate) preflight: HeaderMap,
     /// A refused preflight, by [`Summary`].
     pub(crate) refused: [HeaderMap; Summary::ALL.len()],
+    /// A malformed preflight, by [`Malformed`] (each has its own reason).
+    pub(crate) malformed: [HeaderMap; Malformed::ALL.len()],
 }
 
 /// A policy's answers, shared by the policy's clones and by every
@@ -126,6 +128,7 @@ impl Answers {
             private_network: false,
         });
         let refused = Summary::ALL.map(|summary| map(Grant::RefusedPreflight(summary)));
+        let malformed = Malformed::ALL.map(|malformed| map(Grant::RefusedMalformed(malformed)));
         Answers {
             values,
             echo_methods: spec.echo_methods,
@@ -134,6 +137,7 @@ impl Answers {
             actual,
             preflight,
             refused,
+            malformed,
         }
     }
 }
@@ -225,6 +229,7 @@ mod tests {
         assert_eq!(first.actual, second.actual);
         assert_eq!(first.preflight, second.preflight);
         assert_eq!(first.refused, second.refused);
+        assert_eq!(first.malformed, second.malformed);
 
         let weak = Arc::downgrade(&first);
         let held = first.clone();

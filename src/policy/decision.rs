@@ -2,13 +2,12 @@
 //! allowed (or why not), and exactly which headers to send.
 
 use std::fmt;
-use std::sync::OnceLock;
 
 use bytes::Bytes;
 use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, StatusCode};
 
-use super::answers::{AnswerValues, Answers, SharedAnswers};
+use super::answers::{AnswerValues, SharedAnswers};
 use super::vary;
 
 /// The kind of a request, by the Fetch rules (`#cors-request`,
@@ -666,7 +665,7 @@ impl CorsHeaders {
             } => Some(&answers.preflight),
             Grant::RefusedPreflight(summary) => Some(&answers.refused[*summary as usize]),
             Grant::RefusedBecause(_) => Some(&answers.refused[Summary::Given as usize]),
-            Grant::RefusedMalformed(malformed) => Some(malformed_map(answers, *malformed)),
+            Grant::RefusedMalformed(malformed) => Some(&answers.malformed[*malformed as usize]),
             Grant::Nothing { vary_origin: true } => Some(&answers.vary_only),
             // Private Network Access and debug answers are rare: inserted
             // one by one.
@@ -721,58 +720,6 @@ impl CorsHeaders {
             | Grant::Nothing { .. } => {}
         }
     }
-}
-
-/// The ready-made answer to a malformed preflight. Such answers differ
-/// between policies only in their `Vary`, which takes one of eight values
-/// (`origin`, `access-control-request-method`, `access-control-request-
-/// headers`, each there or not), so they are shared by every policy: built
-/// once, on the first malformed preflight, 48 small maps (about 18 KiB)
-/// kept for the life of the process. Copying one costs what copying the
-/// refused origin's map costs; nothing is filled in.
-fn malformed_map(answers: &Answers, malformed: Malformed) -> &'static HeaderMap {
-    const NAMES: [&str; 3] = [
-        "origin",
-        "access-control-request-method",
-        "access-control-request-headers",
-    ];
-    static MAPS: OnceLock<Vec<HeaderMap>> = OnceLock::new();
-    let maps = MAPS.get_or_init(|| {
-        let mut maps = Vec::with_capacity(8 * Malformed::ALL.len());
-        for shape in 0..8usize {
-            let vary: Vec<&str> = (0..NAMES.len())
-                .filter(|bit| shape & (1 << bit) != 0)
-                .map(|bit| NAMES[bit])
-                .collect();
-            // Eight short texts, leaked once: copies of a value over
-            // `'static` bytes touch no reference count.
-            let vary: &'static str = Box::leak(vary.join(", ").into_boxed_str());
-            let values = AnswerValues {
-                credentials: None,
-                expose: None,
-                max_age: None,
-                allow_methods: None,
-                allow_headers: None,
-                vary_actual: None,
-                vary_preflight: (!vary.is_empty()).then(|| HeaderValue::from_static(vary)),
-            };
-            for malformed in Malformed::ALL {
-                let grant = Grant::RefusedMalformed(malformed);
-                let mut map = HeaderMap::with_capacity(MAX_LEN);
-                for (name, value) in entries(&values, &grant).into_iter().flatten() {
-                    map.append(name, value.clone());
-                }
-                maps.push(map.clone());
-            }
-        }
-        maps
-    });
-    // The bits in the order of `NAMES`, as the policy's `Vary` of
-    // preflights names them (`AnswerSpec::vary_preflight`).
-    let shape = usize::from(answers.values.vary_actual.is_some())
-        | usize::from(answers.echo_methods) << 1
-        | usize::from(answers.echo_headers) << 2;
-    &maps[shape * Malformed::ALL.len() + malformed as usize]
 }
 
 /// Puts `value` in place of a ready-made map's placeholder for `name`.

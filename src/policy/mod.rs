@@ -349,10 +349,14 @@ impl Policy {
             Detail::Layer => RequestKind::Actual,
         };
 
-        let allow_origin = if !preflight && rules.origins.is_constant() {
-            // Whatever the `Origin` lines say, even when malformed: only a
-            // preflight's answer may tell them apart.
-            rules.origins.constant().ok_or(Denied::Origin)
+        // A constant answer holds whatever the `Origin` lines say, even
+        // when malformed: only a preflight's answer may tell them apart.
+        let constant = match preflight {
+            true => None,
+            false => rules.origins.constant(),
+        };
+        let allow_origin = if let Some(allow_origin) = constant {
+            Ok(allow_origin)
         } else if origins.next().is_some() {
             Err(Denied::Malformed(Malformed::MultipleOrigins))
         } else {

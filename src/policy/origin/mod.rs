@@ -123,13 +123,6 @@ impl Origins {
         }
     }
 
-    /// Whether the answer is [`constant`](Self::constant): a test that
-    /// builds no value on the path of every request.
-    #[inline]
-    pub(crate) fn is_constant(&self) -> bool {
-        matches!(self, Origins::Any)
-    }
-
     /// Checks one `Origin` header value: the `Access-Control-Allow-Origin`
     /// value to answer with, or why the origin is refused (see
     /// [`OriginSet::check`] for `reason_needed`).
@@ -182,6 +175,14 @@ mod tests {
         set.check(&value, true)
     }
 
+    /// What the set answers `origin` with when it is (or is not) allowed.
+    fn answer(origin: &str, allowed: bool) -> Result<HeaderValue, Denied<'static>> {
+        match allowed {
+            true => Ok(HeaderValue::from_str(origin).expect("valid")),
+            false => Err(Denied::Origin),
+        }
+    }
+
     #[test]
     fn patterns_match_subdomains_never_the_apex_scheme_or_port() {
         let set = set_of(&["https://*.example.com", "http://*.dev.test:8080"]);
@@ -199,11 +200,7 @@ mod tests {
             ("http://x.dev.test:8081", false),
         ];
         for (origin, allowed) in cases {
-            let expected = if allowed {
-                Ok(HeaderValue::from_str(origin).expect("valid"))
-            } else {
-                Err(Denied::Origin)
-            };
+            let expected = answer(origin, allowed);
             assert_eq!(check(&set, origin), expected, "{origin}");
         }
     }
@@ -278,11 +275,7 @@ mod tests {
             ("http://[::1]", true),
         ];
         for (origin, allowed) in cases {
-            let expected = if allowed {
-                Ok(HeaderValue::from_str(origin).expect("valid"))
-            } else {
-                Err(Denied::Origin)
-            };
+            let expected = answer(origin, allowed);
             assert_eq!(check(&set, origin), expected, "{origin}");
             // The layer's shortcut gives the same answer.
             let value = HeaderValue::from_str(origin).expect("valid");
