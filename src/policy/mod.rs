@@ -53,6 +53,7 @@ mod error;
 mod explain;
 mod headers;
 mod method;
+mod normal_form;
 mod origin;
 mod predicate;
 mod preflight;
@@ -120,9 +121,9 @@ pub(crate) struct Rules {
     answers: SharedAnswers,
     /// Asked about well-formed origins the lists refuse (`predicate`).
     request_origin_fn: Option<RequestOriginPredicate>,
-    /// The configuration as given: [`Policy::config`] reports it, and
+    /// The configuration in normal form: [`Policy::config`] reports it, and
     /// `Display`, `Debug` and `explain` show it.
-    source: PolicyBuilder,
+    source: normal_form::Configured,
 }
 
 /// How much [`Policy::decide`] works out beyond the headers to send.
