@@ -40,8 +40,9 @@
 //! Each concept has its own file: `origin` (syntax and matching), `method`,
 //! `headers` (safelist, allowed and exposed lists, request-header parsing),
 //! `classify`, `preflight`, `vary`, `decision` and `error`; `predicate`
-//! (origins decided with the request, or by a lookup) and `config`
-//! (configuration as data).
+//! (origins decided with the request, or by a lookup), `config`
+//! (configuration as data) and `normal_form` (the one normal form of a
+//! configuration, which each policy keeps for reading back).
 
 mod answers;
 mod builder;
