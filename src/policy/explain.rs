@@ -77,7 +77,7 @@ impl Policy {
             [origin] => line(format_args!(
                 "origin {:?}: {}",
                 Escaped(origin.as_bytes()),
-                self.origin_verdict(&n, origin)
+                self.origin_verdict(n, origin)
             )),
             _ => line(format_args!(
                 "origin: refused, {} Origin headers where a browser sends one",
@@ -86,9 +86,9 @@ impl Policy {
         }
         if kind == RequestKind::Preflight {
             if let Some(requested) = headers.get(ACCESS_CONTROL_REQUEST_METHOD) {
-                line(format_args!("{}", self.method_verdict(&n, requested)));
+                line(format_args!("{}", self.method_verdict(n, requested)));
             }
-            for verdict in self.header_verdicts(&n, headers) {
+            for verdict in self.header_verdicts(n, headers) {
                 line(format_args!("{verdict}"));
             }
         }
