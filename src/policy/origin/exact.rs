@@ -83,7 +83,6 @@ fn scheme_and_host<'a>(origin: &'a [u8], parts: &OriginParts<'_>) -> Option<&'a 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashSet;
     use std::hash::BuildHasher;
 
     /// 50,000 origins differing only in their port, as a tenant list an
