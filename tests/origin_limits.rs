@@ -122,7 +122,10 @@ fn the_plain_predicate_is_never_asked_about_names_longer_than_dns_allows() {
     }
     assert_eq!(asked.load(Ordering::SeqCst), 0);
     for origin in at_the_limits() {
-        assert!(policy.evaluate(&preflight(&origin)).is_allowed(), "{origin}");
+        assert!(
+            policy.evaluate(&preflight(&origin)).is_allowed(),
+            "{origin}"
+        );
     }
     assert_eq!(asked.load(Ordering::SeqCst), at_the_limits().len());
 }
@@ -180,7 +183,10 @@ fn any_origin_still_answers_star_to_actual_requests_whatever_the_origin() {
         assert_eq!(decision.refusal().cloned(), malformed(), "{what}");
     }
     for origin in at_the_limits() {
-        assert!(policy.evaluate(&preflight(&origin)).is_allowed(), "{origin}");
+        assert!(
+            policy.evaluate(&preflight(&origin)).is_allowed(),
+            "{origin}"
+        );
     }
 }
 

@@ -151,7 +151,10 @@ fn names_longer_than_dns_allows_are_refused() {
         (format!("{over}:8080"), E::HostTooLong),
         (format!("{over}."), E::HostTooLong),
         (long_label.clone(), E::InvalidHost),
-        (format!("https://example.{}", "a".repeat(64)), E::InvalidHost),
+        (
+            format!("https://example.{}", "a".repeat(64)),
+            E::InvalidHost,
+        ),
         (format!("{long_label}:8080"), E::InvalidHost),
         (huge, E::InvalidHost),
     ] {
