@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use super::{strings, PolicyBuilder};
 use crate::policy::predicate::{RequestOriginPredicate, RequestRef};
+#[cfg(doc)]
+use crate::policy::Policy;
 
 impl PolicyBuilder {
     /// Allows these origins, each exactly as a browser sends it
