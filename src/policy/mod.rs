@@ -73,7 +73,7 @@ pub use decision::{
     ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK, CORS_REFUSAL,
 };
 use decision::{Denied, Grant};
-pub(crate) use display::Escaped;
+pub(crate) use crate::escape::Escaped;
 pub use error::{ConfigError, ConfigProblem, OriginSyntaxError};
 
 use headers::AllowedHeaders;
