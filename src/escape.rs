@@ -42,6 +42,42 @@ impl fmt::Debug for Escaped<'_> {
     }
 }
 
+/// A text of the crate's own making that may name a token from the
+/// request (a refusal reason: `header "x-forbidden" not allowed`), written
+/// as it is but cut short past [`MAX_SHOWN`] bytes: a token cannot forge a
+/// field, but it can be 60 KB long.
+#[cfg(feature = "tracing")]
+pub(crate) struct Clipped<T>(pub(crate) T);
+
+#[cfg(feature = "tracing")]
+impl<T: fmt::Display> fmt::Display for Clipped<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        /// Passes on the first [`MAX_SHOWN`] bytes, counting the rest.
+        struct Budget<'a, 'f> {
+            out: &'a mut fmt::Formatter<'f>,
+            written: usize,
+        }
+        impl fmt::Write for Budget<'_, '_> {
+            fn write_str(&mut self, s: &str) -> fmt::Result {
+                let room = MAX_SHOWN.saturating_sub(self.written);
+                // Cut on a character boundary at or before the room left.
+                let mut end = s.len().min(room);
+                while !s.is_char_boundary(end) {
+                    end -= 1;
+                }
+                self.written += s.len();
+                self.out.write_str(&s[..end])
+            }
+        }
+        let mut budget = Budget { out: f, written: 0 };
+        write!(budget, "{}", self.0)?;
+        if budget.written > MAX_SHOWN {
+            write!(budget.out, "... ({} bytes)", budget.written)?;
+        }
+        Ok(())
+    }
+}
+
 /// Every line of one header, escaped: `none`, `"a"`, `["a", "b"]`, or the
 /// first [`MAX_LINES`] and how many more.
 #[cfg(feature = "tracing")]
@@ -111,6 +147,28 @@ mod tests {
             }
             assert_eq!(unescaped_quotes, 2, "{shown}");
         }
+    }
+
+    #[cfg(feature = "tracing")]
+    #[test]
+    fn own_texts_are_cut_short_on_a_character_boundary() {
+        assert_eq!(
+            Clipped("method \"PUT\" not allowed").to_string(),
+            "method \"PUT\" not allowed"
+        );
+        let long = format!("header \"{}\" not allowed", "x".repeat(30_000));
+        let shown = Clipped(&long).to_string();
+        assert_eq!(
+            shown,
+            format!("{}... ({} bytes)", &long[..MAX_SHOWN], long.len())
+        );
+        let wide = "é".repeat(MAX_SHOWN);
+        let shown = Clipped(&wide).to_string();
+        assert!(shown.starts_with(&"é".repeat(MAX_SHOWN / 2)), "{shown}");
+        assert!(
+            shown.ends_with(&format!("... ({} bytes)", wide.len())),
+            "{shown}"
+        );
     }
 
     #[cfg(feature = "tracing")]

@@ -48,7 +48,7 @@ mod events {
 
     use crate::policy::{RequestKind, Verdict};
 
-    use crate::escape::{Escaped, Lines};
+    use crate::escape::{Clipped, Escaped, Lines};
 
     fn kind_name(kind: RequestKind) -> &'static str {
         match kind {
@@ -77,7 +77,7 @@ mod events {
                 origin = ?origin,
                 method = ?method,
                 kind,
-                reason = %denied,
+                reason = %Clipped(denied),
                 requested_method = ?requested_method,
                 requested_headers = ?requested_headers,
                 "CORS request refused"
@@ -87,7 +87,7 @@ mod events {
                 origin = ?origin,
                 method = ?method,
                 kind,
-                reason = %denied,
+                reason = %Clipped(denied),
                 "CORS request refused"
             ),
             None if preflight => tracing::trace!(

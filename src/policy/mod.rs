@@ -64,6 +64,7 @@ use std::sync::Arc;
 use http::header::{HeaderMap, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
 use http::Method;
 
+pub(crate) use crate::escape::Escaped;
 use answers::SharedAnswers;
 pub use builder::PolicyBuilder;
 pub use config::{NotSerializable, PolicyConfig};
@@ -73,7 +74,6 @@ pub use decision::{
     ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK, CORS_REFUSAL,
 };
 use decision::{Denied, Grant};
-pub(crate) use crate::escape::Escaped;
 pub use error::{ConfigError, ConfigProblem, OriginSyntaxError};
 
 use headers::AllowedHeaders;
