@@ -71,6 +71,24 @@ impl BypassPaths {
     }
 }
 
+/// `; bypass paths: a, b; bypass prefixes: c/`, only what is configured,
+/// in sorted order.
+impl std::fmt::Display for BypassPaths {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut exact: Vec<&str> = self.exact.iter().map(|path| &**path).collect();
+        exact.sort_unstable();
+        let mut prefixes: Vec<&str> = self.prefixes.iter().map(|path| &**path).collect();
+        prefixes.sort_unstable();
+        prefixes.dedup();
+        for (name, list) in [("bypass paths", exact), ("bypass prefixes", prefixes)] {
+            if !list.is_empty() {
+                write!(f, "; {name}: {}", list.join(", "))?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Checks a configured path: absolute, only the characters a URL path
 /// may carry, and plain.
 fn validate(path: &str) -> Result<(), BypassPathError> {

@@ -104,6 +104,7 @@
 
 mod bypass;
 mod check;
+mod derived;
 mod error;
 mod future;
 mod layer;

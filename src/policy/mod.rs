@@ -81,6 +81,7 @@ use method::Methods;
 use origin::Origins;
 pub use predicate::RequestRef;
 use predicate::{RequestOriginPredicate, Unlisted};
+pub(crate) use trust::Derived;
 
 /// A validated, immutable CORS policy. Cloning it shares the configuration.
 ///
