@@ -52,6 +52,7 @@ mod display;
 mod error;
 mod explain;
 mod headers;
+mod host;
 mod method;
 mod origin;
 mod predicate;
