@@ -309,7 +309,7 @@ mod tests {
             .allow_origins(["https://listed.example"])
             .allow_origin_request_fn(move |origin, request| {
                 asked.fetch_add(1, Ordering::SeqCst);
-                let host = request.headers().get("host").and_then(|h| h.to_str().ok());
+                let host = request.host();
                 host.is_some_and(|host| origin == format!("https://app.{host}"))
             })
             .build()
