@@ -219,46 +219,9 @@ impl fmt::Debug for Policy {
     }
 }
 
-/// The most bytes of one request value written to a log.
-pub(crate) const MAX_SHOWN: usize = 256;
-
-/// Bytes from a request, quoted, with everything but printable ASCII
-/// escaped, and cut short past [`MAX_SHOWN`] bytes.
-pub(crate) struct Escaped<'a>(pub(crate) &'a [u8]);
-
-impl std::fmt::Debug for Escaped<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use std::fmt::Write;
-        let shown = &self.0[..self.0.len().min(MAX_SHOWN)];
-        f.write_char('"')?;
-        for &b in shown {
-            match b {
-                b'"' | b'\\' => write!(f, "\\{}", char::from(b))?,
-                b' '..=b'~' => f.write_char(char::from(b))?,
-                _ => write!(f, "\\x{b:02x}")?,
-            }
-        }
-        f.write_char('"')?;
-        if shown.len() < self.0.len() {
-            write!(f, "... ({} bytes)", self.0.len())?;
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn request_bytes_are_escaped_and_cut_short() {
-        let shown = format!("{:?}", Escaped(b"a\"b\\c\r\n\t\x1b\x85\xe2\x80\xa8 ok"));
-        assert_eq!(shown, r#""a\"b\\c\x0d\x0a\x09\x1b\x85\xe2\x80\xa8 ok""#);
-        let long = vec![b'x'; MAX_SHOWN + 10];
-        let shown = format!("{:?}", Escaped(&long));
-        assert!(shown.ends_with(&format!("\"... ({} bytes)", MAX_SHOWN + 10)));
-        assert_eq!(shown.len(), MAX_SHOWN + 2 + " ... (266 bytes)".len() - 1);
-    }
 
     #[test]
     fn lists_past_the_first_few_print_a_count() {

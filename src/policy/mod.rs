@@ -53,6 +53,7 @@ mod display;
 mod error;
 mod explain;
 mod headers;
+mod host;
 mod method;
 mod normal_form;
 mod origin;
@@ -66,6 +67,7 @@ use std::sync::Arc;
 use http::header::{HeaderMap, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
 use http::Method;
 
+pub(crate) use crate::escape::Escaped;
 use answers::SharedAnswers;
 pub use builder::PolicyBuilder;
 pub use config::{NotSerializable, PolicyConfig};
@@ -75,7 +77,6 @@ pub use decision::{
     ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK, CORS_REFUSAL,
 };
 use decision::{Denied, Grant};
-pub(crate) use display::Escaped;
 pub use error::{ConfigError, ConfigProblem, OriginSyntaxError};
 
 use headers::AllowedHeaders;
@@ -83,6 +84,7 @@ use method::Methods;
 use origin::Origins;
 pub use predicate::RequestRef;
 use predicate::{RequestOriginPredicate, Unlisted};
+pub(crate) use trust::Derived;
 
 /// A validated, immutable CORS policy. Cloning it shares the configuration.
 ///

@@ -115,7 +115,8 @@ impl PolicyBuilder {
     /// // `https://app.acme.example` may call `acme.example`, and only it.
     /// let policy = Policy::builder()
     ///     .allow_origin_request_fn(|origin, request| {
-    ///         let host = request.headers().get("host").and_then(|host| host.to_str().ok());
+    ///         // `Host` under HTTP/1.1, `:authority` under HTTP/2.
+    ///         let host = request.host();
     ///         host.is_some_and(|host| origin.strip_prefix("https://app.") == Some(host))
     ///     })
     ///     .allow_credentials(true)
