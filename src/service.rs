@@ -148,17 +148,7 @@ where
         let verdict = self
             .policy
             .with(|policy| crate::trace::decide(policy, &request));
-        match verdict.preflight_status() {
-            Some(status) => {
-                let mut response = Response::new(ResBody::default());
-                *response.status_mut() = status;
-                verdict.headers.apply_to(response.headers_mut());
-                ResponseFuture::answered(response)
-            }
-            None => {
-                let headers = verdict.headers;
-                ResponseFuture::forwarded(self.inner.call(request), headers)
-            }
-        }
+        let status = verdict.preflight_status();
+        ResponseFuture::decided(status, verdict.headers, || self.inner.call(request))
     }
 }

@@ -20,23 +20,87 @@
 
 use crate::policy::{Detail, Policy, RequestHead, Verdict};
 
-/// How the layer decides: with the feature off, as ever.
-#[cfg(not(feature = "tracing"))]
+/// How much the layer works out: [`Detail::Full`] while `DEBUG` events are
+/// enabled for `tower_cors`, so that the reason recorded is the exact one;
+/// [`Detail::Layer`] otherwise, and always without the feature.
 #[inline(always)]
-pub(crate) fn decide<'r, R: RequestHead + ?Sized>(policy: &Policy, request: &'r R) -> Verdict<'r> {
-    policy.decide(request, Detail::Layer)
+pub(crate) fn detail() -> Detail {
+    #[cfg(feature = "tracing")]
+    if tracing::enabled!(target: "tower_cors", tracing::Level::DEBUG) {
+        return Detail::Full;
+    }
+    Detail::Layer
 }
 
-/// How the layer decides, and the event that records it.
-#[cfg(feature = "tracing")]
-#[inline]
+/// The layer's decision for `request`, recorded: what [`Cors`](crate::Cors)
+/// does, and [`LookupCors`](crate::lookup::LookupCors) when the lists decide.
+#[inline(always)]
 pub(crate) fn decide<'r, R: RequestHead + ?Sized>(policy: &Policy, request: &'r R) -> Verdict<'r> {
-    if !tracing::enabled!(target: "tower_cors", tracing::Level::DEBUG) {
-        return policy.decide(request, Detail::Layer);
-    }
-    let verdict = policy.decide(request, Detail::Full);
-    events::record(&verdict, request.method(), request.headers());
+    let detail = detail();
+    let verdict = policy.decide(request, detail);
+    record(detail, &verdict, request);
     verdict
+}
+
+/// The event of a decision made with `detail` (none unless it was made in
+/// full, that is unless `DEBUG` is enabled).
+#[inline(always)]
+pub(crate) fn record<R: RequestHead + ?Sized>(detail: Detail, verdict: &Verdict<'_>, request: &R) {
+    #[cfg(feature = "tracing")]
+    if detail == Detail::Full {
+        let reason = verdict.denied.as_ref().map(|d| d as &dyn std::fmt::Display);
+        events::record(verdict.kind, reason, request.method(), request.headers());
+    }
+    #[cfg(not(feature = "tracing"))]
+    let _ = (detail, verdict, request);
+}
+
+/// The event of a decision an asynchronous lookup settles: the two
+/// possible events, kept until it answers (nothing is kept unless `DEBUG`
+/// is enabled, and nothing at all without the feature).
+pub(crate) struct Pending {
+    #[cfg(feature = "tracing")]
+    events: Option<Box<events::Both>>,
+}
+
+impl Pending {
+    /// The events of `refused` and `allowed`, both decided with `detail`
+    /// for `request`.
+    #[inline(always)]
+    pub(crate) fn new<R: RequestHead + ?Sized>(
+        detail: Detail,
+        refused: &Verdict<'_>,
+        allowed: &Verdict<'_>,
+        request: &R,
+    ) -> Self {
+        #[cfg(feature = "tracing")]
+        return Pending {
+            events: (detail == Detail::Full)
+                .then(|| Box::new(events::Both::new(refused, allowed, request))),
+        };
+        #[cfg(not(feature = "tracing"))]
+        {
+            let _ = (detail, refused, allowed, request);
+            Pending {}
+        }
+    }
+
+    /// Records the event of the answer the lookup chose.
+    #[inline(always)]
+    pub(crate) fn settle(self, allowed: bool) {
+        #[cfg(feature = "tracing")]
+        if let Some(both) = self.events {
+            both.record(allowed);
+        }
+        #[cfg(not(feature = "tracing"))]
+        let _ = allowed;
+    }
+}
+
+impl std::fmt::Debug for Pending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pending")
+    }
 }
 
 #[cfg(feature = "tracing")]
@@ -48,9 +112,64 @@ mod events {
     };
     use http::Method;
 
-    use crate::policy::{RequestKind, Verdict};
+    use crate::policy::{RequestHead, RequestKind, Verdict};
 
     use crate::policy::Escaped;
+
+    /// What an event says of one decision, owned.
+    struct Said {
+        kind: RequestKind,
+        reason: Option<String>,
+    }
+
+    impl Said {
+        fn of(verdict: &Verdict<'_>) -> Self {
+            Said {
+                kind: verdict.kind,
+                reason: verdict.denied.map(|denied| denied.to_string()),
+            }
+        }
+    }
+
+    /// Both events a lookup chooses between, with the lines of the request
+    /// they quote (copies share the request's buffers).
+    pub(super) struct Both {
+        method: Method,
+        head: HeaderMap,
+        refused: Said,
+        allowed: Said,
+    }
+
+    impl Both {
+        pub(super) fn new<R: RequestHead + ?Sized>(
+            refused: &Verdict<'_>,
+            allowed: &Verdict<'_>,
+            request: &R,
+        ) -> Self {
+            let mut head = HeaderMap::new();
+            for name in [
+                ORIGIN,
+                ACCESS_CONTROL_REQUEST_METHOD,
+                ACCESS_CONTROL_REQUEST_HEADERS,
+            ] {
+                for value in request.headers().get_all(&name) {
+                    head.append(name.clone(), value.clone());
+                }
+            }
+            Both {
+                method: request.method().clone(),
+                head,
+                refused: Said::of(refused),
+                allowed: Said::of(allowed),
+            }
+        }
+
+        pub(super) fn record(self, allowed: bool) {
+            let said = if allowed { self.allowed } else { self.refused };
+            let reason = said.reason.as_ref().map(|r| r as &dyn fmt::Display);
+            record(said.kind, reason, &self.method, &self.head);
+        }
+    }
 
     /// Every line of one header, escaped: `"a"`, `["a", "b"]`, or `none`.
     struct Lines<'a>(&'a HeaderMap, http::header::HeaderName);
@@ -83,17 +202,22 @@ mod events {
         }
     }
 
-    pub(super) fn record(verdict: &Verdict<'_>, method: &Method, headers: &HeaderMap) {
-        if verdict.kind == RequestKind::NotCors {
+    pub(super) fn record(
+        kind: RequestKind,
+        reason: Option<&dyn fmt::Display>,
+        method: &Method,
+        headers: &HeaderMap,
+    ) {
+        if kind == RequestKind::NotCors {
             return;
         }
         let origin = Lines(headers, ORIGIN);
         let method = Escaped(method.as_str().as_bytes());
-        let kind = kind_name(verdict.kind);
-        let preflight = verdict.kind == RequestKind::Preflight;
+        let preflight = kind == RequestKind::Preflight;
+        let kind = kind_name(kind);
         let requested_method = Lines(headers, ACCESS_CONTROL_REQUEST_METHOD);
         let requested_headers = Lines(headers, ACCESS_CONTROL_REQUEST_HEADERS);
-        match verdict.denied {
+        match reason {
             // `reason` is built from tokens only (see `Refusal`): no
             // escaping needed, and it reads as in the `cors-refusal` header.
             Some(denied) if preflight => tracing::debug!(

@@ -204,6 +204,12 @@ impl AllowedHeaders {
     /// Whether a preflight may ask for `name` (any case).
     #[inline]
     pub(crate) fn allows(&self, name: &[u8]) -> bool {
+        self.rule(name).is_some()
+    }
+
+    /// Which rule lets a preflight ask for `name` (any case), if one does.
+    #[inline]
+    pub(crate) fn rule(&self, name: &[u8]) -> Option<HeaderRule> {
         // Browsers send lowercase names: then a plain comparison will do.
         let listed = if name.iter().any(u8::is_ascii_uppercase) {
             self.names
@@ -212,7 +218,13 @@ impl AllowedHeaders {
         } else {
             self.names.binary_search_by(|n| (**n).cmp(name)).is_ok()
         };
-        listed || (self.any && !name.eq_ignore_ascii_case(b"authorization"))
+        if listed {
+            Some(HeaderRule::Listed)
+        } else if self.any && !name.eq_ignore_ascii_case(b"authorization") {
+            Some(HeaderRule::Any)
+        } else {
+            None
+        }
     }
 
     /// True when the answer echoes the requested names instead of a fixed list.
@@ -228,6 +240,15 @@ impl AllowedHeaders {
             false => Some(self.names.join(&b","[..]).into()),
         }
     }
+}
+
+/// Why a requested header passes a preflight (see [`AllowedHeaders::rule`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HeaderRule {
+    /// Listed (names compare in any case).
+    Listed,
+    /// Any header (`*`), which never covers `authorization`.
+    Any,
 }
 
 /// Compares a lowercase name with a name in any case, as if both were lowercase.
