@@ -69,7 +69,10 @@ impl<F, B: Default> ResponseFuture<F, B> {
 /// The layer's own answer to a preflight: `status`, an empty body, and the
 /// CORS headers.
 #[inline(always)]
-pub(crate) fn preflight_answer<B: Default>(status: StatusCode, headers: CorsHeaders) -> Response<B> {
+pub(crate) fn preflight_answer<B: Default>(
+    status: StatusCode,
+    headers: CorsHeaders,
+) -> Response<B> {
     let mut response = Response::new(B::default());
     *response.status_mut() = status;
     headers.apply_to(response.headers_mut());

@@ -145,10 +145,10 @@ where
         // when the application answers, comes from it, even if a reload
         // replaces it meanwhile. The decision owns what it needs of the
         // policy, so the load is released before the application is called.
-        let verdict = self
+        let outcome = self
             .policy
             .with(|policy| crate::trace::decide(policy, &request));
-        let status = verdict.preflight_status();
-        ResponseFuture::decided(status, verdict.headers, || self.inner.call(request))
+        let status = outcome.preflight_status();
+        ResponseFuture::decided(status, outcome.headers, || self.inner.call(request))
     }
 }

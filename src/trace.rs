@@ -18,7 +18,7 @@
 //! the layer decides in full ([`Detail::Full`]), so the reason logged is
 //! the exact one: a malformed origin is named malformed, not just refused.
 
-use crate::policy::{Detail, Policy, RequestHead, Verdict};
+use crate::policy::{Detail, Outcome, Policy, RequestHead};
 
 /// How much the layer works out: [`Detail::Full`] while `DEBUG` events are
 /// enabled for `tower_cors`, so that the reason recorded is the exact one;
@@ -35,24 +35,24 @@ pub(crate) fn detail() -> Detail {
 /// The layer's decision for `request`, recorded: what [`Cors`](crate::Cors)
 /// does, and [`LookupCors`](crate::lookup::LookupCors) when the lists decide.
 #[inline(always)]
-pub(crate) fn decide<'r, R: RequestHead + ?Sized>(policy: &Policy, request: &'r R) -> Verdict<'r> {
+pub(crate) fn decide<'r, R: RequestHead + ?Sized>(policy: &Policy, request: &'r R) -> Outcome<'r> {
     let detail = detail();
-    let verdict = policy.decide(request, detail);
-    record(detail, &verdict, request);
-    verdict
+    let outcome = policy.decide(request, detail);
+    record(detail, &outcome, request);
+    outcome
 }
 
 /// The event of a decision made with `detail` (none unless it was made in
 /// full, that is unless `DEBUG` is enabled).
 #[inline(always)]
-pub(crate) fn record<R: RequestHead + ?Sized>(detail: Detail, verdict: &Verdict<'_>, request: &R) {
+pub(crate) fn record<R: RequestHead + ?Sized>(detail: Detail, outcome: &Outcome<'_>, request: &R) {
     #[cfg(feature = "tracing")]
     if detail == Detail::Full {
-        let reason = verdict.denied.as_ref().map(|d| d as &dyn std::fmt::Display);
-        events::record(verdict.kind, reason, request.method(), request.headers());
+        let reason = outcome.denied.as_ref().map(|d| d as &dyn std::fmt::Display);
+        events::record(outcome.kind, reason, request.method(), request.headers());
     }
     #[cfg(not(feature = "tracing"))]
-    let _ = (detail, verdict, request);
+    let _ = (detail, outcome, request);
 }
 
 /// The event of a decision an asynchronous lookup settles: the two
@@ -69,8 +69,8 @@ impl Pending {
     #[inline(always)]
     pub(crate) fn new<R: RequestHead + ?Sized>(
         detail: Detail,
-        refused: &Verdict<'_>,
-        allowed: &Verdict<'_>,
+        refused: &Outcome<'_>,
+        allowed: &Outcome<'_>,
         request: &R,
     ) -> Self {
         #[cfg(feature = "tracing")]
@@ -112,7 +112,7 @@ mod events {
     };
     use http::Method;
 
-    use crate::policy::{RequestHead, RequestKind, Verdict};
+    use crate::policy::{Outcome, RequestHead, RequestKind};
 
     use crate::policy::Escaped;
 
@@ -123,10 +123,10 @@ mod events {
     }
 
     impl Said {
-        fn of(verdict: &Verdict<'_>) -> Self {
+        fn of(outcome: &Outcome<'_>) -> Self {
             Said {
-                kind: verdict.kind,
-                reason: verdict.denied.map(|denied| denied.to_string()),
+                kind: outcome.kind,
+                reason: outcome.denied.map(|denied| denied.to_string()),
             }
         }
     }
@@ -142,8 +142,8 @@ mod events {
 
     impl Both {
         pub(super) fn new<R: RequestHead + ?Sized>(
-            refused: &Verdict<'_>,
-            allowed: &Verdict<'_>,
+            refused: &Outcome<'_>,
+            allowed: &Outcome<'_>,
             request: &R,
         ) -> Self {
             let mut head = HeaderMap::new();

@@ -11,7 +11,8 @@ mod common;
 
 use std::future::Future;
 use std::pin::pin;
-use std::task::{Context, Poll, Waker};
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
 
 use common::App;
 use http::request::Parts;
@@ -23,13 +24,20 @@ use tower_cors::lookup::LookupLayer;
 use tower_cors::policy::{Malformed, Refusal, RequestKind};
 use tower_cors::{Cors, Policy};
 
+struct NoopWaker;
+
+impl Wake for NoopWaker {
+    fn wake(self: Arc<Self>) {}
+}
+
 /// One call through a service whose application and lookup answer at
 /// once, so one poll finishes it.
 fn send<S>(service: &mut S, request: Request<String>) -> Response<String>
 where
     S: Service<Request<String>, Response = Response<String>, Error = std::convert::Infallible>,
 {
-    let mut cx = Context::from_waker(Waker::noop());
+    let waker = Waker::from(Arc::new(NoopWaker));
+    let mut cx = Context::from_waker(&waker);
     assert!(service.poll_ready(&mut cx).is_ready());
     let mut future = pin!(service.call(request));
     match future.as_mut().poll(&mut cx) {
@@ -153,7 +161,9 @@ fn request() -> impl Strategy<Value = Request<String>> {
     (
         select(vec!["GET", "POST", "OPTIONS", "PUT", "patch"]),
         prop::collection::vec(select(SENT.to_vec()), 0..=2),
-        prop::option::of(select(vec!["PUT", "DELETE", "patch", "GET", "TRACE", "P T"])),
+        prop::option::of(select(vec![
+            "PUT", "DELETE", "patch", "GET", "TRACE", "P T",
+        ])),
         prop::option::of(select(vec![
             "content-type",
             "x-a,authorization",
@@ -223,8 +233,18 @@ fn agree(config: &Config, policy: &Policy, request: &Request<String>) -> Result<
 
     let mut lookup = LookupLayer::new(policy.clone(), refusing).layer(app);
     let through_lookup = send(&mut lookup, copy(request));
-    prop_assert_eq!(through_lookup.status(), through_cors.status(), "{:?}", request);
-    prop_assert_eq!(through_lookup.headers(), through_cors.headers(), "{:?}", request);
+    prop_assert_eq!(
+        through_lookup.status(),
+        through_cors.status(),
+        "{:?}",
+        request
+    );
+    prop_assert_eq!(
+        through_lookup.headers(),
+        through_cors.headers(),
+        "{:?}",
+        request
+    );
     prop_assert_eq!(through_lookup.body(), through_cors.body());
 
     let explained = policy.explain(request);
@@ -291,7 +311,10 @@ fn explain_names_the_port_wildcard_that_allows_an_origin() {
             .body(())
             .expect("valid request");
         let explained = policy.explain(&request);
-        assert!(explained.contains("decision: simple request allowed"), "{explained}");
+        assert!(
+            explained.contains("decision: simple request allowed"),
+            "{explained}"
+        );
         explained.lines().nth(1).unwrap_or_default().to_owned()
     };
     assert_eq!(
@@ -331,13 +354,13 @@ fn explain_names_the_request_predicate_with_the_request() {
 
 #[cfg(feature = "tracing")]
 mod events {
-    use std::sync::{Arc, Mutex};
+    use std::sync::Mutex;
 
+    use tower::Layer as _;
     use tracing::field::{Field, Visit};
     use tracing::{Event, Subscriber};
     use tracing_subscriber::filter::LevelFilter;
     use tracing_subscriber::layer::{Context as LayerContext, SubscriberExt};
-    use tower::Layer as _;
     use tracing_subscriber::{Layer, Registry};
 
     use super::*;
@@ -414,7 +437,10 @@ mod events {
         let (app, _) = App::new();
         let mut lookup = LookupLayer::new(policy, refusing).layer(app);
         let (events, response) = recorded(|| send(&mut lookup, request));
-        assert!(response.headers().get("access-control-allow-origin").is_none());
+        assert!(response
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none());
         assert_eq!(
             events,
             [

@@ -12,8 +12,8 @@ use tower_service::Service;
 use super::future::{Alternatives, LookupFuture};
 use crate::future::ResponseFuture;
 use crate::policy::Policy;
-use crate::trace;
 use crate::source::PolicySource;
+use crate::trace;
 
 /// A service applying a CORS [`Policy`] in front of `S`, asking `F` about
 /// the origins the policy's lists do not allow; made by

@@ -12,11 +12,13 @@ use http::header::{HeaderMap, HeaderValue, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN
 use http::Method;
 
 use super::display::{List, Normalized};
-use super::headers::{for_each_requested, is_token, HeaderRule};
+use super::headers::HeaderRule;
 use super::method::{is_forbidden, is_safelisted, MethodRule};
-use super::decision::Denied;
 use super::origin::{self, OriginRule};
 use super::predicate::{self, Unlisted};
+use super::refusal::Denied;
+use super::requested::for_each_requested;
+use super::token::is_token;
 use super::{Escaped, Policy, RequestHead, RequestKind};
 
 impl Policy {

@@ -7,7 +7,7 @@
 //! `patch`, which an allowed `PATCH` does not cover.
 
 use super::error::ConfigProblem;
-use super::headers::is_token;
+use super::token::is_token;
 
 /// `GET`, `HEAD` and `POST` never need permission (`#cors-safelisted-method`).
 pub(crate) fn is_safelisted(method: &[u8]) -> bool {

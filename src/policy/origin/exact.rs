@@ -9,7 +9,7 @@ use http::HeaderValue;
 
 use super::hash::BuildWordHash;
 use super::syntax::OriginParts;
-use crate::policy::answers;
+use crate::policy::answer as answers;
 
 /// Each exact origin with its `Access-Control-Allow-Origin` value,
 /// built once (see `answers`) so that answering copies no bytes.

@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use http::HeaderValue;
 
-use super::decision::{Denied, Malformed};
+use super::refusal::{Denied, Malformed};
 use exact::ExactOrigins;
 use pattern::Patterns;
 pub(crate) use syntax::{parse, OriginParts};
@@ -118,9 +118,10 @@ impl OriginSet {
             return Ok(OriginRule::Pattern);
         }
         // `parse` accepted only ASCII, so this is the same text.
-        let by_predicate = self.predicate.as_ref().is_some_and(|predicate| {
-            std::str::from_utf8(bytes).is_ok_and(|text| predicate(text))
-        });
+        let by_predicate = self
+            .predicate
+            .as_ref()
+            .is_some_and(|predicate| std::str::from_utf8(bytes).is_ok_and(|text| predicate(text)));
         match by_predicate {
             true => Ok(OriginRule::Predicate),
             false => Err(Denied::Origin),
@@ -376,8 +377,14 @@ mod tests {
             assert_eq!(check(&set, origin).is_ok(), rule.is_ok(), "{origin}");
         }
         assert!(entry_allows("http://localhost:*", b"http://localhost:8080"));
-        assert!(entry_allows("https://*.example.com:*", b"https://x.example.com:1"));
-        assert!(!entry_allows("https://*.example.com", b"https://x.example.com:1"));
+        assert!(entry_allows(
+            "https://*.example.com:*",
+            b"https://x.example.com:1"
+        ));
+        assert!(!entry_allows(
+            "https://*.example.com",
+            b"https://x.example.com:1"
+        ));
         assert!(!entry_allows("not an origin", b"https://x.example.com"));
         let any = Origins::Any;
         assert_eq!(any.rule(b"null"), Ok(OriginRule::Any));
