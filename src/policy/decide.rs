@@ -45,7 +45,7 @@ impl Policy {
     ///   `-Expose-Headers`.
     ///
     /// Several `Origin` headers, or values no browser sends, are refused as
-    /// [`Refusal::Malformed`], except by an any-origin policy outside
+    /// [`Refusal::Malformed`](super::Refusal::Malformed), except by an any-origin policy outside
     /// preflights: its answer is `*` whatever `Origin` says. The cost does not grow with the number of
     /// configured origins nor with the size of hostile headers.
     ///
@@ -230,29 +230,10 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::predicate::tests::{counting_policy, request};
     use http::Request;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
-
-    fn request(origin: &[u8], host: &str) -> Request<()> {
-        Request::get("/")
-            .header("origin", HeaderValue::from_bytes(origin).unwrap())
-            .header("host", host)
-            .body(())
-            .unwrap()
-    }
-
-    fn counting_policy(asked: Arc<AtomicUsize>) -> Policy {
-        Policy::builder()
-            .allow_origins(["https://listed.example"])
-            .allow_origin_request_fn(move |origin, request| {
-                asked.fetch_add(1, Ordering::SeqCst);
-                let host = request.headers().get("host").and_then(|h| h.to_str().ok());
-                host.is_some_and(|host| origin == format!("https://app.{host}"))
-            })
-            .build()
-            .unwrap()
-    }
 
     #[test]
     fn the_layer_asks_the_predicate_as_evaluate_does() {

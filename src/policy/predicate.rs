@@ -197,13 +197,14 @@ pub(crate) fn well_formed(origin: &HeaderValue) -> Option<&str> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::policy::{Policy, Refusal};
     use http::Request;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    fn request(origin: &[u8], host: &str) -> Request<()> {
+    /// A `GET` from `origin` to `host`.
+    pub(crate) fn request(origin: &[u8], host: &str) -> Request<()> {
         Request::get("/")
             .header("origin", HeaderValue::from_bytes(origin).unwrap())
             .header("host", host)
@@ -211,7 +212,9 @@ mod tests {
             .unwrap()
     }
 
-    fn counting_policy(asked: Arc<AtomicUsize>) -> Policy {
+    /// A policy listing one origin, and allowing `https://app.{host}` by
+    /// a request predicate that counts how often it is asked.
+    pub(crate) fn counting_policy(asked: Arc<AtomicUsize>) -> Policy {
         Policy::builder()
             .allow_origins(["https://listed.example"])
             .allow_origin_request_fn(move |origin, request| {
