@@ -2,7 +2,8 @@
 //! step of the rules as a table, checked by the pure `csrf::check` and
 //! through the tower layer over an application that counts its calls;
 //! trusted origins shared with the CORS policy; bypass paths and their
-//! near-misses; configuration errors; hostile input; and properties.
+//! near-misses; WebSocket handshakes; configuration errors; hostile
+//! input; and properties.
 //!
 //! The tables trust an `https://*.example.org` pattern, which, as for a
 //! credentialed CORS policy, needs the `public-suffix` feature; without it
@@ -29,6 +30,9 @@ mod tracing_events;
 #[cfg(feature = "public-suffix")]
 #[path = "csrf/trust.rs"]
 mod trust;
+#[cfg(feature = "public-suffix")]
+#[path = "csrf/websocket.rs"]
+mod websocket;
 
 #[cfg(not(feature = "public-suffix"))]
 #[test]

@@ -40,6 +40,8 @@ pub struct Trusted {
     /// `None`: no origin is trusted.
     origins: Option<PolicySource>,
     bypass: Arc<BypassPaths>,
+    /// Set by [`TrustBuilder::allow_cross_site_websockets_dangerously`].
+    websockets_unguarded: bool,
 }
 
 impl Trusted {
@@ -98,7 +100,7 @@ impl Trusted {
     pub fn from_policy(policy: &Policy) -> Self {
         Self {
             origins: Some(PolicySource::Fixed(policy.clone())),
-            bypass: Arc::default(),
+            ..Self::default()
         }
     }
 
@@ -124,7 +126,7 @@ impl Trusted {
     pub fn from_handle(handle: &PolicyHandle) -> Self {
         Self {
             origins: Some(PolicySource::Live(handle.clone())),
-            bypass: Arc::default(),
+            ..Self::default()
         }
     }
 
@@ -175,6 +177,22 @@ impl Trusted {
     pub fn bypasses(&self, path: &str) -> bool {
         self.bypass.matches(path)
     }
+
+    /// Whether WebSocket handshakes are judged like unsafe methods: true
+    /// unless built with
+    /// [`allow_cross_site_websockets_dangerously`](TrustBuilder::allow_cross_site_websockets_dangerously).
+    ///
+    /// ```
+    /// use tower_cors::csrf::Trusted;
+    ///
+    /// assert!(Trusted::same_origin_only().guards_websockets());
+    /// let public = Trusted::builder().allow_cross_site_websockets_dangerously().build()?;
+    /// assert!(!public.guards_websockets());
+    /// # Ok::<(), tower_cors::csrf::TrustError>(())
+    /// ```
+    pub fn guards_websockets(&self) -> bool {
+        !self.websockets_unguarded
+    }
 }
 
 /// Collects trusted origins and bypass paths; [`build`](Self::build)
@@ -208,6 +226,7 @@ pub struct TrustBuilder {
     predicate: Option<OriginPredicate>,
     exact: Vec<String>,
     prefixes: Vec<String>,
+    websockets_unguarded: bool,
 }
 
 impl TrustBuilder {
@@ -325,6 +344,34 @@ impl TrustBuilder {
         self
     }
 
+    /// Lets every WebSocket handshake through, from any page, with the
+    /// user's cookies: for a public socket API meant for every origin,
+    /// which must then not act on cookies (or on anything else a browser
+    /// adds by itself). Without it a handshake is judged like an unsafe
+    /// method, since browsers apply no CORS to WebSockets and would let
+    /// another origin's page read and write the socket as the user
+    /// (cross-site WebSocket hijacking). Unsafe methods stay guarded. To
+    /// open a single socket route to every origin, prefer
+    /// [`bypass_path`](Self::bypass_path).
+    ///
+    /// ```
+    /// use http::Request;
+    /// use tower_cors::csrf::{self, Pass, Trusted};
+    ///
+    /// let trusted = Trusted::builder().allow_cross_site_websockets_dangerously().build()?;
+    /// let socket = Request::get("/live")
+    ///     .header("upgrade", "websocket")
+    ///     .header("sec-fetch-site", "cross-site")
+    ///     .header("origin", "https://anyone.example")
+    ///     .body(())?;
+    /// assert_eq!(csrf::check(&socket, &trusted), Ok(Pass::UnguardedWebSocket));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn allow_cross_site_websockets_dangerously(mut self) -> Self {
+        self.websockets_unguarded = true;
+        self
+    }
+
     /// Checks everything and builds the [`Trusted`] set, or lists every
     /// problem found.
     ///
@@ -404,6 +451,7 @@ impl TrustBuilder {
         Ok(Trusted {
             origins: self.policy.or(built.map(PolicySource::Fixed)),
             bypass: Arc::new(bypass),
+            websockets_unguarded: self.websockets_unguarded,
         })
     }
 }
@@ -416,6 +464,7 @@ impl fmt::Debug for TrustBuilder {
             .field("predicate", &self.predicate.is_some())
             .field("exact", &self.exact)
             .field("prefixes", &self.prefixes)
+            .field("websockets_unguarded", &self.websockets_unguarded)
             .finish()
     }
 }
