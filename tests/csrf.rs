@@ -22,6 +22,9 @@ mod refusal;
 #[path = "csrf/rules.rs"]
 mod rules;
 #[cfg(feature = "public-suffix")]
+#[path = "csrf/sockets.rs"]
+mod sockets;
+#[cfg(feature = "public-suffix")]
 #[path = "csrf/support.rs"]
 mod support;
 #[cfg(all(feature = "tracing", feature = "public-suffix"))]
