@@ -155,7 +155,7 @@ async fn run(tools: &Tools) -> Result<Vec<Outcome>, String> {
     let mut outcomes = cases::run_all(&browser.client, &servers, cases::all()).await;
     outcomes.extend(cases::private_network_replays(&servers).await);
     outcomes.extend(csrf::check(&browser.client, &servers).await);
-    outcomes.extend(websocket::check(&browser.client, &servers).await);
+    outcomes.extend(websocket::check(&browser.client, &servers, browser.engine.name()).await);
     // After the cases: the demo sets its own cookies on `localhost`, which
     // the credentialed cases would otherwise receive.
     outcomes.extend(demo::check(&browser.client, browser.engine.name()).await);

@@ -13,6 +13,9 @@
 #[path = "csrf/hostile.rs"]
 mod hostile;
 #[cfg(feature = "public-suffix")]
+#[path = "csrf/http2.rs"]
+mod http2;
+#[cfg(feature = "public-suffix")]
 #[path = "csrf/properties.rs"]
 mod properties;
 #[cfg(feature = "public-suffix")]
