@@ -39,6 +39,9 @@ mod trust;
 #[cfg(feature = "public-suffix")]
 #[path = "csrf/websocket.rs"]
 mod websocket;
+#[cfg(feature = "public-suffix")]
+#[path = "csrf/websocket_properties.rs"]
+mod websocket_properties;
 
 #[cfg(not(feature = "public-suffix"))]
 #[test]

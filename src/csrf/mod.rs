@@ -64,7 +64,10 @@
 //!   (the `101`, or the `200` of an extended `CONNECT` over HTTP/2)
 //!   works as before. A public socket for every origin opts out with
 //!   [`TrustBuilder::allow_cross_site_websockets_dangerously`], or
-//!   [`TrustBuilder::bypass_path`] for one route.
+//!   [`TrustBuilder::bypass_path`] for one route. Chromium sends no
+//!   `Sec-Fetch-Site` with a handshake (Firefox and WebKit do), so there
+//!   the `Origin` is compared with the request's host: behind a proxy
+//!   that rewrites `Host`, trust the public origin.
 //!
 //! Put the guard inside the CORS layer, as below (in axum and tower, the
 //! last `.layer` is the outermost): preflights are then answered by
