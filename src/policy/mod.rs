@@ -40,8 +40,9 @@
 //! Each concept has its own file: `origin` (syntax and matching), `method`,
 //! `headers` (safelist, allowed and exposed lists, request-header parsing),
 //! `classify`, `preflight`, `vary`, `decision` and `error`; `predicate`
-//! (origins decided with the request, or by a lookup) and `config`
-//! (configuration as data).
+//! (origins decided with the request, or by a lookup), `config`
+//! (configuration as data) and `normal_form` (the one normal form of a
+//! configuration, which each policy keeps for reading back).
 
 mod answers;
 mod builder;
@@ -53,6 +54,7 @@ mod error;
 mod explain;
 mod headers;
 mod method;
+mod normal_form;
 mod origin;
 mod predicate;
 mod preflight;
@@ -120,9 +122,9 @@ pub(crate) struct Rules {
     answers: SharedAnswers,
     /// Asked about well-formed origins the lists refuse (`predicate`).
     request_origin_fn: Option<RequestOriginPredicate>,
-    /// The configuration as given: [`Policy::config`] reports it, and
+    /// The configuration in normal form: [`Policy::config`] reports it, and
     /// `Display`, `Debug` and `explain` show it.
-    source: PolicyBuilder,
+    source: normal_form::Configured,
 }
 
 /// How much [`Policy::decide`] works out beyond the headers to send.
