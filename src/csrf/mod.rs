@@ -134,6 +134,7 @@ mod layer;
 mod refusal;
 mod service;
 mod trust;
+mod trust_builder;
 mod verdict;
 
 pub use check::check;
@@ -142,5 +143,6 @@ pub use future::ResponseFuture;
 pub use layer::CsrfLayer;
 pub use refusal::{PlainRefusal, RefusalResponse, RefuseWith};
 pub use service::Csrf;
-pub use trust::{TrustBuilder, Trusted};
+pub use trust::Trusted;
+pub use trust_builder::TrustBuilder;
 pub use verdict::{Pass, Refused, CSRF_REFUSAL};
