@@ -9,7 +9,6 @@ use http::HeaderValue;
 
 use super::bypass::BypassPaths;
 use super::derived::TrustedOrigins;
-use super::trust_builder::TrustBuilder;
 use crate::policy::Policy;
 use crate::reload::PolicyHandle;
 
@@ -42,7 +41,7 @@ pub struct Trusted {
     /// [`PolicyHandle`].
     pub(super) origins: TrustedOrigins,
     pub(super) bypass: Arc<BypassPaths>,
-    /// Set by [`TrustBuilder::allow_cross_site_websockets_dangerously`].
+    /// Set by [`TrustBuilder::allow_cross_site_websockets_dangerously`](super::TrustBuilder::allow_cross_site_websockets_dangerously).
     pub(super) websockets_unguarded: bool,
 }
 
@@ -62,7 +61,7 @@ impl Trusted {
     }
 
     /// Trusts the origins `policy` allows that pass the rules of trusted
-    /// origins (those of [`TrustBuilder`]): its exact origins and patterns,
+    /// origins (those of [`TrustBuilder`](super::TrustBuilder)): its exact origins and patterns,
     /// matched as CORS matches them. Cloning shares the policy.
     ///
     /// The guard trusts pages to *act* with a user's cookies, CORS lets
@@ -77,7 +76,7 @@ impl Trusted {
     /// - the policy's origin predicate
     ///   ([`allow_origin_fn`](crate::PolicyBuilder::allow_origin_fn)): a
     ///   catch-all `|_| true` would switch the guard off. Trust it with
-    ///   [`TrustBuilder::trust_policy_predicate`] when it says yes only to
+    ///   [`TrustBuilder::trust_policy_predicate`](super::TrustBuilder::trust_policy_predicate) when it says yes only to
     ///   origins you would trust;
     /// - request predicates
     ///   ([`allow_origin_request_fn`](crate::PolicyBuilder::allow_origin_request_fn))
@@ -90,7 +89,7 @@ impl Trusted {
     ///   names no origin trusted to *act* with a user's cookies. A public
     ///   API whose state-changing endpoints must accept POSTs from any site
     ///   needs no cookie-based protection there: put those routes outside
-    ///   the guard, or name them with [`TrustBuilder::bypass_prefix`].
+    ///   the guard, or name them with [`TrustBuilder::bypass_prefix`](super::TrustBuilder::bypass_prefix).
     ///
     /// So CORS and the guard can disagree: a cross-origin `POST` that CORS
     /// allows may be refused by the guard. For cookie-protected endpoints,
@@ -156,18 +155,6 @@ impl Trusted {
         }
     }
 
-    /// Starts a configuration of trusted origins and bypass paths.
-    ///
-    /// ```
-    /// use tower_cors::csrf::Trusted;
-    ///
-    /// let trusted = Trusted::builder().trust_origins(["https://app.example.com"]).build()?;
-    /// # Ok::<(), tower_cors::csrf::TrustError>(())
-    /// ```
-    pub fn builder() -> TrustBuilder {
-        TrustBuilder::default()
-    }
-
     /// Whether `origin` (one `Origin` header value) is trusted.
     ///
     /// ```
@@ -204,7 +191,7 @@ impl Trusted {
 
     /// Whether WebSocket handshakes are judged like unsafe methods: true
     /// unless built with
-    /// [`allow_cross_site_websockets_dangerously`](TrustBuilder::allow_cross_site_websockets_dangerously).
+    /// [`allow_cross_site_websockets_dangerously`](super::TrustBuilder::allow_cross_site_websockets_dangerously).
     ///
     /// ```
     /// use tower_cors::csrf::Trusted;

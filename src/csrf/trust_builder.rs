@@ -12,6 +12,20 @@ use crate::policy::{ConfigProblem, Policy};
 use crate::reload::PolicyHandle;
 use crate::source::PolicySource;
 
+impl Trusted {
+    /// Starts a configuration of trusted origins and bypass paths.
+    ///
+    /// ```
+    /// use tower_cors::csrf::Trusted;
+    ///
+    /// let trusted = Trusted::builder().trust_origins(["https://app.example.com"]).build()?;
+    /// # Ok::<(), tower_cors::csrf::TrustError>(())
+    /// ```
+    pub fn builder() -> TrustBuilder {
+        TrustBuilder::default()
+    }
+}
+
 /// Collects trusted origins and bypass paths; [`build`](Self::build)
 /// checks all of it at once. Start with [`Trusted::builder`].
 ///

@@ -440,3 +440,41 @@ impl PolicyBuilder {
         })
     }
 }
+
+/// The two ways between the configuration as data and the builder: here,
+/// beside the builder, so that `config` does not depend on it.
+impl PolicyConfig {
+    /// Checks the configuration and builds the policy, exactly as the
+    /// builder does: every problem is listed.
+    ///
+    /// ```
+    /// use tower_cors::policy::PolicyConfig;
+    ///
+    /// let mut config = PolicyConfig::default();
+    /// config.allow_origins = vec!["https://app.example.com/".into(), "null".into()];
+    /// config.max_age = Some(7 * 86_400);
+    /// let err = config.build().unwrap_err();
+    /// assert_eq!(err.problems().len(), 3);
+    /// ```
+    pub fn build(self) -> Result<Policy, ConfigError> {
+        self.into_builder().build()
+    }
+
+    /// The builder this configuration describes, to add what a file cannot
+    /// say (a predicate) before building.
+    ///
+    /// ```
+    /// use tower_cors::policy::PolicyConfig;
+    ///
+    /// let mut config = PolicyConfig::default();
+    /// config.allow_origins = vec!["https://app.example.com".into()];
+    /// let policy = config
+    ///     .into_builder()
+    ///     .allow_origin_fn(|origin| origin.ends_with(".preview.example.com"))
+    ///     .build()?;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn into_builder(self) -> PolicyBuilder {
+        PolicyBuilder::from(self)
+    }
+}

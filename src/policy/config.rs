@@ -4,17 +4,16 @@
 //!
 //! A `PolicyConfig` is only data: nothing is checked until
 //! [`build`](PolicyConfig::build), which goes through the
-//! [`PolicyBuilder`], so a file is refused for exactly the reasons code
+//! [`PolicyBuilder`](crate::PolicyBuilder), so a file is refused for exactly the reasons code
 //! would be, with every problem listed. The request path only ever sees
 //! the validated [`Policy`].
 
 use std::fmt;
 
-use super::error::ConfigError;
-use super::{Policy, PolicyBuilder};
+use super::Policy;
 
 /// A CORS configuration as plain data, keyed by the builder's method names.
-/// It is also what a [`PolicyBuilder`] holds (beside the two functions), so
+/// It is also what a [`PolicyBuilder`](crate::PolicyBuilder) holds (beside the two functions), so
 /// its fields are the one list of what can be configured: each field's
 /// documentation names the builder method that sets it.
 ///
@@ -42,8 +41,8 @@ use super::{Policy, PolicyBuilder};
 /// - `max_age` is in whole seconds, as it is answered.
 ///
 /// A function cannot be written in a file: origins decided by
-/// [`allow_origin_fn`](PolicyBuilder::allow_origin_fn) or
-/// [`allow_origin_request_fn`](PolicyBuilder::allow_origin_request_fn) have
+/// [`allow_origin_fn`](crate::PolicyBuilder::allow_origin_fn) or
+/// [`allow_origin_request_fn`](crate::PolicyBuilder::allow_origin_request_fn) have
 /// no key. Add them in code with [`into_builder`](Self::into_builder).
 ///
 /// ```
@@ -82,79 +81,43 @@ use super::{Policy, PolicyBuilder};
 #[non_exhaustive]
 pub struct PolicyConfig {
     /// Allowed origins and `scheme://*.domain[:port]` patterns; `"*"`
-    /// allows any origin ([`allow_origins`](PolicyBuilder::allow_origins),
-    /// [`allow_any_origin`](PolicyBuilder::allow_any_origin)).
+    /// allows any origin ([`allow_origins`](crate::PolicyBuilder::allow_origins),
+    /// [`allow_any_origin`](crate::PolicyBuilder::allow_any_origin)).
     pub allow_origins: Vec<String>,
     /// Methods a preflight may ask for, byte-exact; `"*"` allows any
-    /// ([`allow_methods`](PolicyBuilder::allow_methods),
-    /// [`allow_any_method`](PolicyBuilder::allow_any_method)).
+    /// ([`allow_methods`](crate::PolicyBuilder::allow_methods),
+    /// [`allow_any_method`](crate::PolicyBuilder::allow_any_method)).
     pub allow_methods: Vec<String>,
     /// Request headers a preflight may ask for, any case; `"*"` allows any
-    /// but `authorization` ([`allow_headers`](PolicyBuilder::allow_headers),
-    /// [`allow_any_header`](PolicyBuilder::allow_any_header)).
+    /// but `authorization` ([`allow_headers`](crate::PolicyBuilder::allow_headers),
+    /// [`allow_any_header`](crate::PolicyBuilder::allow_any_header)).
     pub allow_headers: Vec<String>,
     /// Response headers scripts may read; `"*"` exposes all
-    /// ([`expose_headers`](PolicyBuilder::expose_headers),
-    /// [`expose_any_header`](PolicyBuilder::expose_any_header)).
+    /// ([`expose_headers`](crate::PolicyBuilder::expose_headers),
+    /// [`expose_any_header`](crate::PolicyBuilder::expose_any_header)).
     pub expose_headers: Vec<String>,
     /// `Access-Control-Allow-Credentials: true`
-    /// ([`allow_credentials`](PolicyBuilder::allow_credentials)).
+    /// ([`allow_credentials`](crate::PolicyBuilder::allow_credentials)).
     pub allow_credentials: bool,
     /// `Access-Control-Max-Age`, in whole seconds, at most 86400
-    /// ([`max_age`](PolicyBuilder::max_age)).
+    /// ([`max_age`](crate::PolicyBuilder::max_age)).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_age: Option<u64>,
     /// Answer Chrome's Private Network Access preflights
-    /// ([`allow_private_network`](PolicyBuilder::allow_private_network)).
+    /// ([`allow_private_network`](crate::PolicyBuilder::allow_private_network)).
     pub allow_private_network: bool,
     /// Allow the origin `null`: every sandboxed page's, attackers' included
-    /// ([`allow_null_origin_dangerously`](PolicyBuilder::allow_null_origin_dangerously)).
+    /// ([`allow_null_origin_dangerously`](crate::PolicyBuilder::allow_null_origin_dangerously)).
     pub allow_null_origin_dangerously: bool,
     /// Allow plain `http://` origins other than loopback with credentials
-    /// ([`allow_insecure_origins_dangerously`](PolicyBuilder::allow_insecure_origins_dangerously)).
+    /// ([`allow_insecure_origins_dangerously`](crate::PolicyBuilder::allow_insecure_origins_dangerously)).
     pub allow_insecure_origins_dangerously: bool,
     /// Allow credentialed patterns directly under a public suffix
-    /// ([`allow_public_suffix_subdomains_dangerously`](PolicyBuilder::allow_public_suffix_subdomains_dangerously)).
+    /// ([`allow_public_suffix_subdomains_dangerously`](crate::PolicyBuilder::allow_public_suffix_subdomains_dangerously)).
     pub allow_public_suffix_subdomains_dangerously: bool,
     /// Answer refused methods and headers so that browsers name them
-    /// ([`debug`](PolicyBuilder::debug)).
+    /// ([`debug`](crate::PolicyBuilder::debug)).
     pub debug: bool,
-}
-
-impl PolicyConfig {
-    /// Checks the configuration and builds the policy, exactly as the
-    /// builder does: every problem is listed.
-    ///
-    /// ```
-    /// use tower_cors::policy::PolicyConfig;
-    ///
-    /// let mut config = PolicyConfig::default();
-    /// config.allow_origins = vec!["https://app.example.com/".into(), "null".into()];
-    /// config.max_age = Some(7 * 86_400);
-    /// let err = config.build().unwrap_err();
-    /// assert_eq!(err.problems().len(), 3);
-    /// ```
-    pub fn build(self) -> Result<Policy, ConfigError> {
-        self.into_builder().build()
-    }
-
-    /// The builder this configuration describes, to add what a file cannot
-    /// say (a predicate) before building.
-    ///
-    /// ```
-    /// use tower_cors::policy::PolicyConfig;
-    ///
-    /// let mut config = PolicyConfig::default();
-    /// config.allow_origins = vec!["https://app.example.com".into()];
-    /// let policy = config
-    ///     .into_builder()
-    ///     .allow_origin_fn(|origin| origin.ends_with(".preview.example.com"))
-    ///     .build()?;
-    /// # Ok::<(), tower_cors::ConfigError>(())
-    /// ```
-    pub fn into_builder(self) -> PolicyBuilder {
-        PolicyBuilder::from(self)
-    }
 }
 
 /// Why [`Policy::config`] cannot give a policy's whole configuration back:
