@@ -56,6 +56,10 @@ mod method;
 mod origin;
 mod predicate;
 mod preflight;
+/// "Did you mean" for configuration mistakes; public for the `cors`
+/// command, which shares it, not part of the stable API.
+#[doc(hidden)]
+pub mod suggest;
 mod trust;
 mod vary;
 
