@@ -244,6 +244,7 @@
 #![warn(missing_docs, missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod browser;
 pub mod csrf;
 mod future;
 mod layer;

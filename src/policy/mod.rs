@@ -45,15 +45,15 @@
 
 mod answers;
 mod builder;
-mod classify;
+pub(crate) mod classify;
 mod config;
 mod decision;
 mod display;
 mod error;
 mod explain;
-mod headers;
-mod method;
-mod origin;
+pub(crate) mod headers;
+pub(crate) mod method;
+pub(crate) mod origin;
 mod predicate;
 mod preflight;
 /// "Did you mean" for configuration mistakes; public for the `cors`
