@@ -91,6 +91,7 @@ mod cors_check;
 mod error;
 mod list;
 mod preflight;
+mod redirect;
 mod request;
 mod response;
 mod send;

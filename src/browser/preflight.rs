@@ -101,7 +101,7 @@ impl PreflightPassed {
 }
 
 /// Redirect statuses (`#redirect-status`): a preflight never follows them.
-fn is_redirect(status: StatusCode) -> bool {
+pub(super) fn is_redirect(status: StatusCode) -> bool {
     matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308)
 }
 
