@@ -685,13 +685,22 @@ fn a_good_preflight_passes() {
     assert_eq!(judged_preflight(200, &headers), Ok(()));
 }
 
+/// Status, headers, the reason, the console's message, part of the fix.
+type PreflightCase = (
+    u16,
+    Vec<(&'static str, String)>,
+    Reason,
+    String,
+    &'static str,
+);
+
 #[test]
 fn each_preflight_refusal_reads_as_chromes_console() {
     let origin = "access-control-allow-origin";
     let credentials = "access-control-allow-credentials";
     let methods = "access-control-allow-methods";
     let headers = "access-control-allow-headers";
-    let cases: Vec<(u16, Vec<(&str, String)>, Reason, String, &str)> = vec![
+    let cases: Vec<PreflightCase> = vec![
         (
             204,
             preflight_with(origin, None),
@@ -946,11 +955,19 @@ fn authorization_under_a_wildcard_passes_as_in_every_engine_with_a_warning() {
     );
 }
 
+/// Credentials, headers, the reason, the console's message.
+type ResponseCase = (
+    Credentials,
+    Vec<(&'static str, &'static str)>,
+    Reason,
+    String,
+);
+
 #[test]
 fn each_response_refusal_reads_as_chromes_console() {
     let opaque = " If an opaque response serves your needs, set the request's mode to 'no-cors' \
                   to fetch the resource with CORS disabled.";
-    let cases: Vec<(Credentials, Vec<(&str, &str)>, Reason, String)> = vec![
+    let cases: Vec<ResponseCase> = vec![
         (
             Credentials::SameOrigin,
             vec![],
@@ -1116,4 +1133,38 @@ fn max_age_defaults_to_five_seconds_and_engines_cap_it() {
         Duration::from_secs(30)
     );
     assert_eq!(max_age("99999999999999999999999").seconds(), Some(u64::MAX));
+}
+
+// ---------------------------------------------------------------------------
+// The layer as the browser sees it
+// ---------------------------------------------------------------------------
+
+#[test]
+fn the_layers_refusals_read_in_the_console_as_documented() {
+    let page = page_request().with_method("patch").expect("valid");
+    let preflight = page.preflight_request().expect("patch is preflighted");
+    let strict = tower_cors::Policy::builder()
+        .allow_origins([APP])
+        .allow_methods(["PATCH"])
+        .build()
+        .expect("valid");
+    // A 403 without Access-Control-* reads as a missing origin...
+    let blocked = page
+        .check_preflight(&through_layer(&strict, preflight.clone()))
+        .unwrap_err();
+    assert_eq!(blocked.reason(), &Reason::MissingAllowOrigin);
+    // ...while debug mode lets the browser name the method.
+    let debug = tower_cors::Policy::builder()
+        .allow_origins([APP])
+        .allow_methods(["PATCH"])
+        .debug(true)
+        .build()
+        .expect("valid");
+    let blocked = page
+        .check_preflight(&through_layer(&debug, preflight))
+        .unwrap_err();
+    assert_eq!(
+        blocked.to_string(),
+        format!("{PREFIX}Method patch is not allowed by Access-Control-Allow-Methods in preflight response.")
+    );
 }
