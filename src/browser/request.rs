@@ -87,7 +87,9 @@ impl PageRequest {
     /// exactly as browsers serialize it (`scheme://host[:port]`, lowercase,
     /// no default port, no trailing slash). `url` is absolute, or a path
     /// when the request is handed to a service in a test; it is only
-    /// written into the request and the messages.
+    /// written into the request and the messages. The request is judged
+    /// as a cross-origin one: the URL's own origin is not compared with
+    /// `origin` (a same-origin request involves no CORS at all).
     ///
     /// ```
     /// use tower_cors::browser::{PageError, PageRequest};
