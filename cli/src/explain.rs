@@ -69,7 +69,13 @@ fn clone_head(request: &Request<()>) -> Request<()> {
 /// let report = explain(&policy, &args, "/items/1")?;
 /// assert!(report.preflight);
 /// assert!(!report.allowed); // PUT is not allowed
-/// assert!(report.reason.unwrap().contains("Method PUT is not allowed"));
+/// // The layer refuses without CORS headers; its reason is on the wire.
+/// let reason = report.reason.unwrap();
+/// assert!(reason.contains("Response to preflight request doesn't pass access control check"));
+/// assert_eq!(
+///     report.exchanges[0].response_headers.last().unwrap(),
+///     &("cors-refusal".to_owned(), "method \"PUT\" not allowed".to_owned())
+/// );
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn explain(policy: &Policy, args: &PageArgs, url: &str) -> Result<Report, String> {

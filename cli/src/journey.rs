@@ -55,7 +55,7 @@ impl Journey<'_> {
                 let response =
                     exchange(transport, &mut preflight, "preflight", &mut report).await?;
                 match page.check_preflight(&response) {
-                    Err(blocked) => return Ok(report.blocked(&blocked)),
+                    Err(blocked) => return Ok(report.blocked(&blocked, &response)),
                     Ok(passed) => {
                         report.max_age = passed.max_age().seconds();
                         for warning in passed.warnings() {
@@ -83,7 +83,7 @@ impl Journey<'_> {
             // The CORS check applies to a redirect too, before it is
             // followed (`#http-fetch`, then `#http-redirect-fetch`).
             let readable = match page.check_response(&response) {
-                Err(blocked) => return Ok(report.blocked(&blocked)),
+                Err(blocked) => return Ok(report.blocked(&blocked, &response)),
                 Ok(readable) => readable,
             };
             match page.follow_redirect(&response) {

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use http::{HeaderMap, Request, Response};
 use serde::Serialize;
-use tower_cors::browser::Blocked;
+use tower_cors::browser::{Blocked, Reason};
 
 use crate::style::{shown, Style};
 
@@ -92,6 +92,9 @@ pub struct Report {
     pub reason: Option<String>,
     /// What to change on the server, in one line; `null` when allowed.
     pub fix: Option<String>,
+    /// The server's own reason for a refusal (this crate's `cors-refusal`
+    /// header), when it sent one.
+    pub server_refusal: Option<String>,
     /// What passes in browsers today but not by the standard.
     pub warnings: Vec<String>,
     /// The status of the last answer to the request itself.
@@ -107,12 +110,28 @@ pub struct Report {
 }
 
 impl Report {
-    /// The report of a blocked response.
-    pub(crate) fn blocked(mut self, blocked: &Blocked) -> Report {
+    /// The report of a blocked response. A server running this crate's
+    /// layer names its reason in `cors-refusal`; when the refusal carries
+    /// no CORS header, the browser can only say that none is there, and the
+    /// server's reason is the fix to make.
+    pub(crate) fn blocked<B>(mut self, blocked: &Blocked, response: &Response<B>) -> Report {
         self.allowed = false;
         self.exposed.clear();
         self.reason = Some(blocked.to_string());
-        self.fix = Some(blocked.fix());
+        self.server_refusal = response
+            .headers()
+            .get("cors-refusal")
+            .map(|value| shown(value.as_bytes()));
+        // Only when the browser could not tell why: a refusal carrying
+        // CORS headers (debug mode) is judged precisely by the browser.
+        let unexplained = *blocked.reason() == Reason::MissingAllowOrigin;
+        self.fix = Some(match self.server_refusal.as_ref().filter(|_| unexplained) {
+            Some(refusal) => format!(
+                "the server's CORS policy refused it ({refusal}): change that rule in its \
+                 policy (its debug mode makes browsers name it too)"
+            ),
+            None => blocked.fix(),
+        });
         self
     }
 

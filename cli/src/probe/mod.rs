@@ -145,11 +145,18 @@ async fn handshake(args: &ProbeArgs, url: &Uri, net: &mut Net) -> Result<Report,
             shown(args.url.as_bytes()),
             response.status().as_u16()
         ));
-        report.fix = Some(format!(
-            "the server refused the handshake from {}: allow this origin in its WebSocket \
-             origin check",
-            shown(args.page.origin.as_bytes())
-        ));
+        let status = response.status().as_u16();
+        report.fix = Some(match status {
+            403 => format!(
+                "the server refused the handshake from {}: allow this origin in its WebSocket \
+                 origin check",
+                shown(args.page.origin.as_bytes())
+            ),
+            _ => format!(
+                "the server answered {status} instead of 101 Switching Protocols: check the URL \
+                 and that this route accepts WebSocket upgrades"
+            ),
+        });
     }
     Ok(report)
 }

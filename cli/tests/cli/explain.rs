@@ -80,6 +80,10 @@ fn a_refused_header_is_told_in_the_browsers_words_with_the_fix() {
         "{out}"
     );
     assert!(
+        out.contains("fix: the server's CORS policy refused it (header \"x-debug\" not allowed)"),
+        "{out}"
+    );
+    assert!(
         !out.contains("> request:"),
         "the request itself is never sent: {out}"
     );

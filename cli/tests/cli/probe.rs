@@ -110,7 +110,14 @@ fn tower_cors_refused_method_is_blocked_and_never_sent() {
         reason.contains("Response to preflight request doesn't pass access control check"),
         "{reason}"
     );
-    assert!(json["fix"].is_string(), "{json}");
+    assert_eq!(json["server_refusal"], "method \"PATCH\" not allowed");
+    assert!(
+        json["fix"]
+            .as_str()
+            .expect("a fix")
+            .contains("method \"PATCH\" not allowed"),
+        "{json}"
+    );
     let answer = &json["exchanges"][0]["response_headers"];
     assert!(
         answer
