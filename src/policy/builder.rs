@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::answers::{self, AnswerSpec};
+use super::answer::{self, AnswerSpec};
 use super::config::PolicyConfig;
 use super::error::{ConfigError, ConfigProblem};
 use super::headers::{build_expose, AllowedHeaders};
@@ -249,10 +249,16 @@ impl PolicyBuilder {
         self
     }
 
-    /// Answers Chrome's Private Network Access preflights
+    /// **Legacy.** Answers Chrome's Private Network Access preflights
     /// (`Access-Control-Request-Private-Network: true`) with
-    /// `Access-Control-Allow-Private-Network: true`. Legacy: Chrome replaced
-    /// it with a permission prompt, so it is off by default.
+    /// `Access-Control-Allow-Private-Network: true`. Off by default.
+    ///
+    /// Chrome put these preflights on hold in 2024 and replaced them with
+    /// the Local Network Access permission prompt (Chrome 142): a page on a
+    /// public site that calls a private or loopback address now needs the
+    /// user's permission, and no response header grants it. Keep this only
+    /// for browsers that still send the preflight; a Local Network Access
+    /// block shows in the console like a CORS error but is not one.
     ///
     /// ```
     /// use tower_cors::Policy;
@@ -427,7 +433,7 @@ impl PolicyBuilder {
                 headers,
                 private_network: config.allow_private_network,
                 debug: config.debug,
-                answers: answers::answers(&spec),
+                ready_made: answer::ready_made(&spec),
                 request_origin_fn: functions.request_origin_fn,
                 source: Configured::new(config, names),
             }),
