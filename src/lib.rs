@@ -250,6 +250,7 @@
 
 pub mod browser;
 pub mod csrf;
+mod escape;
 mod future;
 mod layer;
 pub mod lookup;
