@@ -79,7 +79,7 @@ mod predicate;
 mod preflight;
 mod refusal;
 mod requested;
-mod token;
+pub(crate) mod token;
 mod trust;
 
 use std::sync::Arc;
