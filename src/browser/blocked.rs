@@ -5,7 +5,7 @@ use std::fmt;
 
 use http::StatusCode;
 
-use crate::policy::Escaped;
+use crate::escape::Escaped;
 
 /// Which response the browser refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,6 +1,6 @@
 //! What a page cannot ask for: `fetch()` throws, or the browser drops it.
 
-use crate::policy::Escaped;
+use crate::escape::Escaped;
 use crate::policy::OriginSyntaxError;
 
 /// Why a [`PageRequest`](super::PageRequest) cannot be described: a page

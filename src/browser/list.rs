@@ -5,7 +5,7 @@
 use http::header::HeaderName;
 use http::HeaderMap;
 
-use crate::policy::headers::is_token;
+use crate::policy::token::is_token;
 
 /// The tokens of every line of `name`, in order; `Ok(None)` when the
 /// response has no such header, `Err(joined value)` when an element is no

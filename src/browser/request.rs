@@ -7,9 +7,10 @@ use http::{HeaderMap, Method, Uri};
 
 use super::error::PageError;
 use crate::policy::classify::cross_origin_kind;
-use crate::policy::headers::{is_forbidden_request_header, is_safelisted_request_header, is_token};
+use crate::policy::headers::{is_forbidden_request_header, is_safelisted_request_header};
 use crate::policy::method::{browser_normalized, is_forbidden, is_safelisted};
 use crate::policy::origin;
+use crate::policy::token::is_token;
 use crate::policy::RequestKind;
 
 /// A request's credentials mode (`fetch(url, {credentials})`, Fetch

@@ -79,7 +79,7 @@ mod predicate;
 mod preflight;
 mod refusal;
 mod requested;
-mod token;
+pub(crate) mod token;
 /// "Did you mean" for configuration mistakes; public for the `cors`
 /// command, which shares it, not part of the stable API.
 #[doc(hidden)]
