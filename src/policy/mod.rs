@@ -79,11 +79,11 @@ mod predicate;
 mod preflight;
 mod refusal;
 mod requested;
-pub(crate) mod token;
 /// "Did you mean" for configuration mistakes; public for the `cors`
 /// command, which shares it, not part of the stable API.
 #[doc(hidden)]
 pub mod suggest;
+pub(crate) mod token;
 mod trust;
 
 use std::sync::Arc;
