@@ -6,6 +6,10 @@
 //! - [`CorsLayer`]: the thin tower glue. It answers preflights itself (the
 //!   application never sees them) and adds `Access-Control-*` headers and
 //!   `Vary: Origin` to every other response.
+//! - [`browser`]: the browser's half, also pure: what a browser sends for a
+//!   page's request and whether it accepts the answers, with the console's
+//!   message when it does not. Assert in a test that a browser would accept
+//!   your whole stack.
 //!
 //! ```
 //! use std::time::Duration;
@@ -244,6 +248,7 @@
 #![warn(missing_docs, missing_debug_implementations)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod browser;
 pub mod csrf;
 mod escape;
 mod future;

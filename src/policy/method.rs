@@ -23,7 +23,7 @@ pub(crate) fn is_forbidden(method: &[u8]) -> bool {
 
 /// What a browser sends for a method the page wrote as `method`, when that
 /// differs from `method` (`#concept-method-normalize`).
-fn browser_normalized(method: &str) -> Option<&'static str> {
+pub(crate) fn browser_normalized(method: &str) -> Option<&'static str> {
     ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]
         .into_iter()
         .find(|n| n.eq_ignore_ascii_case(method) && *n != method)

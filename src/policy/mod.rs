@@ -63,23 +63,27 @@
 
 mod answer;
 mod builder;
-mod classify;
+pub(crate) mod classify;
 mod config;
 mod decide;
 mod decision;
 mod display;
 mod error;
 mod explain;
-mod headers;
+pub(crate) mod headers;
 mod host;
-mod method;
+pub(crate) mod method;
 mod normal_form;
-mod origin;
+pub(crate) mod origin;
 mod predicate;
 mod preflight;
 mod refusal;
 mod requested;
-mod token;
+/// "Did you mean" for configuration mistakes; public for the `cors`
+/// command, which shares it, not part of the stable API.
+#[doc(hidden)]
+pub mod suggest;
+pub(crate) mod token;
 mod trust;
 
 use std::sync::Arc;
