@@ -9,6 +9,7 @@ use http::request::Parts;
 use http::{HeaderValue, Request, Response};
 use tower_service::Service;
 
+use super::bounded::{Bounded, LookupAnswer};
 use super::future::{Answers, LookupFuture};
 use crate::policy::{Detail, Policy};
 use crate::source::PolicySource;
@@ -45,7 +46,7 @@ use crate::source::PolicySource;
 pub struct LookupCors<S, F> {
     inner: S,
     policy: PolicySource,
-    lookup: F,
+    lookup: Bounded<F>,
 }
 
 impl<S, F> LookupCors<S, F> {
@@ -67,10 +68,10 @@ impl<S, F> LookupCors<S, F> {
         F: FnOnce(HeaderValue, &Parts) -> Fut + Clone,
         Fut: Future<Output = bool>,
     {
-        Self::with_source(inner, PolicySource::Fixed(policy), lookup)
+        Self::with_source(inner, PolicySource::Fixed(policy), Bounded::new(lookup))
     }
 
-    pub(crate) fn with_source(inner: S, policy: PolicySource, lookup: F) -> Self {
+    pub(crate) fn with_source(inner: S, policy: PolicySource, lookup: Bounded<F>) -> Self {
         Self {
             inner,
             policy,
@@ -108,7 +109,7 @@ where
 {
     type Response = Response<ResBody>;
     type Error = S::Error;
-    type Future = LookupFuture<S::Future, Fut, ResBody>;
+    type Future = LookupFuture<S::Future, LookupAnswer<Fut>, ResBody>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -148,7 +149,7 @@ where
         };
 
         let (parts, body) = request.into_parts();
-        let lookup = (self.lookup.clone())(origin, &parts);
+        let lookup = self.lookup.ask(origin, &parts);
         match preflight {
             // Preflights never reach the application, also when allowed.
             Some(statuses) => LookupFuture::preflight(lookup, statuses, answers),
@@ -165,6 +166,7 @@ impl<S: fmt::Debug, F> fmt::Debug for LookupCors<S, F> {
         f.debug_struct("LookupCors")
             .field("inner", &self.inner)
             .field("policy", &self.policy)
+            .field("lookup", &self.lookup)
             .finish_non_exhaustive()
     }
 }
