@@ -99,8 +99,10 @@ impl<F> fmt::Debug for Bounded<F> {
         let mut f = f.debug_struct("Bounded");
         f.field("timeout", &self.timeout);
         #[cfg(feature = "lookup-cache")]
-        f.field("cache", &self.cache)
-            .field("cache_key", &self.partition.as_ref().map_or("host", |_| "custom"));
+        f.field("cache", &self.cache).field(
+            "cache_key",
+            &self.partition.as_ref().map_or("host", |_| "custom"),
+        );
         f.finish_non_exhaustive()
     }
 }

@@ -85,7 +85,14 @@ impl<F> Cache<F> {
             origin: origin.as_bytes().into(),
             partition: partition.into_boxed_str(),
         };
-        Ok((self.ask)(&self.answers, key, lookup, origin, parts, timeout))
+        Ok((self.ask)(
+            &self.answers,
+            key,
+            lookup,
+            origin,
+            parts,
+            timeout,
+        ))
     }
 }
 

@@ -44,7 +44,11 @@ pub(crate) enum Timeout {
 impl Timeout {
     /// The lookup `start` makes for `origin`, raced against this bound.
     /// Where an explicit bound cannot hold, `start` is not called.
-    pub(crate) fn bound<L>(self, origin: HeaderValue, start: impl FnOnce(HeaderValue) -> L) -> Timed<L> {
+    pub(crate) fn bound<L>(
+        self,
+        origin: HeaderValue,
+        start: impl FnOnce(HeaderValue) -> L,
+    ) -> Timed<L> {
         #[cfg(feature = "tracing")]
         let logged: Logged = origin.clone();
         #[cfg(not(feature = "tracing"))]
