@@ -2,12 +2,16 @@
 //! `Access-Control-Allow-Origin` value to answer with, and one of the
 //! hosts allowed on any port (`http://localhost:*`), looked up by the
 //! `scheme://host` the request's origin starts with.
+//!
+//! The tables hash with std's keyed SipHash, seeded at random for each
+//! table: the origins may come from a tenant list that an attacker adds
+//! to, and without the seed they cannot choose names that share buckets,
+//! so neither building the policy nor a lookup can be made to slow down.
 
 use std::collections::HashMap;
 
 use http::HeaderValue;
 
-use super::hash::BuildWordHash;
 use super::syntax::OriginParts;
 use crate::policy::answers;
 
@@ -15,9 +19,9 @@ use crate::policy::answers;
 /// built once (see `answers`) so that answering copies no bytes.
 #[derive(Default)]
 pub(super) struct ExactOrigins {
-    values: HashMap<Box<[u8]>, HeaderValue, BuildWordHash>,
+    values: HashMap<Box<[u8]>, HeaderValue>,
     /// `scheme://host` of each origin configured with the port `*`.
-    any_port: HashMap<Box<[u8]>, (), BuildWordHash>,
+    any_port: HashMap<Box<[u8]>, ()>,
 }
 
 impl ExactOrigins {
@@ -74,4 +78,86 @@ impl ExactOrigins {
 /// copying it.
 fn scheme_and_host<'a>(origin: &'a [u8], parts: &OriginParts<'_>) -> Option<&'a [u8]> {
     origin.get(..parts.scheme.len() + "://".len() + parts.host.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::hash::BuildHasher;
+
+    /// 50,000 origins differing only in their port, as a tenant list an
+    /// attacker registers names in can hold.
+    fn tenants() -> Vec<String> {
+        (10_000..60_000)
+            .map(|port| format!("https://tenant.attacker.io:{port}"))
+            .collect()
+    }
+
+    /// The unkeyed multiply-rotate hash the table used before: with it,
+    /// every one of these origins got the same low bits, the ones that
+    /// pick a bucket, so each insertion and each miss walked all of them.
+    fn unkeyed(bytes: &[u8]) -> u64 {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let add = |h: u64, word: u64| (h.rotate_left(5) ^ word).wrapping_mul(K);
+        let mut h = add(0, bytes.len() as u64);
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            h = add(h, u64::from_le_bytes(word));
+        }
+        h
+    }
+
+    /// How many distinct low 16 bits `hash` gives the origins, and the
+    /// most origins sharing one value: the buckets of a table of 65,536.
+    fn buckets(origins: &[String], hash: impl Fn(&[u8]) -> u64) -> (usize, usize) {
+        let mut counts = vec![0usize; 1 << 16];
+        for origin in origins {
+            counts[(hash(origin.as_bytes()) & 0xffff) as usize] += 1;
+        }
+        let used = counts.iter().filter(|&&n| n > 0).count();
+        (used, counts.into_iter().max().unwrap_or(0))
+    }
+
+    #[test]
+    fn origins_that_collided_unkeyed_spread_over_the_keyed_table() {
+        let origins = tenants();
+        // The attack: one bucket for all 50,000 under the old hash.
+        assert_eq!(buckets(&origins, unkeyed), (1, origins.len()));
+
+        let mut table = ExactOrigins::default();
+        for origin in &origins {
+            table.insert(origin);
+        }
+        assert_eq!(table.len(), origins.len());
+        let hasher = table.values.hasher();
+        let (used, longest) = buckets(&origins, |bytes| hasher.hash_one(bytes));
+        // A random hash fills about 35,000 of 65,536 with 50,000 keys, a
+        // handful at most in any one; a chosen set cannot do worse without
+        // the seed.
+        assert!(used > 30_000, "{used} buckets used");
+        assert!(longest < 32, "{longest} origins share a bucket");
+
+        // And the table answers as before.
+        for origin in &origins {
+            let value = table.get(origin.as_bytes()).map(HeaderValue::as_bytes);
+            assert_eq!(value, Some(origin.as_bytes()));
+        }
+        assert!(table.get(b"https://tenant.attacker.io:60000").is_none());
+        assert!(table.get(b"https://tenant.attacker.io").is_none());
+    }
+
+    #[test]
+    fn each_table_has_its_own_seed() {
+        let (a, b) = (ExactOrigins::default(), ExactOrigins::default());
+        let key: &[u8] = b"https://tenant.attacker.io:10000";
+        assert_ne!(
+            a.values.hasher().hash_one(key),
+            b.values.hasher().hash_one(key)
+        );
+        assert_ne!(
+            a.values.hasher().hash_one(key),
+            a.any_port.hasher().hash_one(key)
+        );
+    }
 }

@@ -7,7 +7,6 @@
 //! or a walk of a label tree, never a scan of a long configured list.
 
 mod exact;
-mod hash;
 mod ip;
 mod pattern;
 mod punycode;

@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 
-use super::hash::BuildWordHash;
 use super::syntax::{HostKind, OriginParts};
 
 /// The patterns, in one group per (scheme, port or any port): a handful at
@@ -115,7 +114,7 @@ impl PatternGroup {
 /// `com` → `example` → `api`, whose node is marked `wildcard`.
 #[derive(Default)]
 struct LabelNode {
-    children: HashMap<Box<str>, LabelNode, BuildWordHash>,
+    children: HashMap<Box<str>, LabelNode>,
     wildcard: bool,
 }
 

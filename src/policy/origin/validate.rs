@@ -6,9 +6,6 @@ use super::punycode;
 use super::syntax::{parse, OriginParts};
 use crate::policy::error::{ConfigProblem, OriginSyntaxError};
 
-/// The longest host name DNS can resolve, without a final dot.
-const MAX_HOST: usize = 253;
-
 /// What the configuration says about trust, for the credentials rules.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Trust {
@@ -74,18 +71,14 @@ fn never_sent(origin: &str) -> Option<OriginSyntaxError> {
 }
 
 /// What the syntax allows but no browser can send: port 0 (no page is
-/// served from it), a host longer than DNS allows, and `xn--` labels that
-/// do not decode as punycode (URL `#concept-host-parser` fails on them).
+/// served from it) and `xn--` labels that do not decode as punycode (URL
+/// `#concept-host-parser` fails on them). `parse` itself refuses names
+/// longer than DNS allows, in requests too.
 fn check_sendable(parts: &OriginParts<'_>) -> Result<(), OriginSyntaxError> {
     if parts.port == Some(0) {
         return Err(OriginSyntaxError::ZeroPort);
     }
     let name = parts.host.strip_suffix('.').unwrap_or(parts.host);
-    // A pattern's names have at least one label and a dot in front.
-    let in_front = if parts.wildcard { 2 } else { 0 };
-    if name.len() + in_front > MAX_HOST {
-        return Err(OriginSyntaxError::HostTooLong);
-    }
     let bad_label = name
         .split('.')
         .filter_map(|label| label.strip_prefix("xn--"))
