@@ -247,6 +247,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod csrf;
+mod escape;
 mod future;
 mod layer;
 pub mod lookup;

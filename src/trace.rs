@@ -41,8 +41,6 @@ pub(crate) fn decide<'r, R: RequestHead + ?Sized>(policy: &Policy, request: &'r 
 
 #[cfg(feature = "tracing")]
 mod events {
-    use std::fmt;
-
     use http::header::{
         HeaderMap, ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN,
     };
@@ -50,29 +48,7 @@ mod events {
 
     use crate::policy::{RequestKind, Verdict};
 
-    use crate::policy::Escaped;
-
-    /// Every line of one header, escaped: `"a"`, `["a", "b"]`, or `none`.
-    struct Lines<'a>(&'a HeaderMap, http::header::HeaderName);
-
-    impl fmt::Debug for Lines<'_> {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            let mut lines = self.0.get_all(&self.1).iter();
-            match (lines.next(), lines.next()) {
-                (None, _) => f.write_str("none"),
-                (Some(one), None) => Escaped(one.as_bytes()).fmt(f),
-                (Some(_), Some(_)) => f
-                    .debug_list()
-                    .entries(
-                        self.0
-                            .get_all(&self.1)
-                            .iter()
-                            .map(|v| Escaped(v.as_bytes())),
-                    )
-                    .finish(),
-            }
-        }
-    }
+    use crate::escape::{Clipped, Escaped, Lines};
 
     fn kind_name(kind: RequestKind) -> &'static str {
         match kind {
@@ -101,7 +77,7 @@ mod events {
                 origin = ?origin,
                 method = ?method,
                 kind,
-                reason = %denied,
+                reason = %Clipped(denied),
                 requested_method = ?requested_method,
                 requested_headers = ?requested_headers,
                 "CORS request refused"
@@ -111,7 +87,7 @@ mod events {
                 origin = ?origin,
                 method = ?method,
                 kind,
-                reason = %denied,
+                reason = %Clipped(denied),
                 "CORS request refused"
             ),
             None if preflight => tracing::trace!(

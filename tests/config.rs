@@ -584,3 +584,160 @@ fn dangerous_opt_ins_and_debug_are_keys() {
     let err = strict.build().unwrap_err();
     assert_eq!(err.problems().len(), 2, "{err}");
 }
+
+// ---------------------------------------------------------------------------
+// One list of fields: every key reaches every surface
+// ---------------------------------------------------------------------------
+
+/// A configuration that builds, with every key present and every list
+/// already in normal form.
+const EVERY_KEY: &str = r#"
+allow_origins = ["https://a.example", "https://b.example"]
+allow_methods = ["PUT", "DELETE"]
+allow_headers = ["x-a", "x-b"]
+expose_headers = ["x-c", "x-d"]
+allow_credentials = false
+max_age = 600
+allow_private_network = false
+allow_null_origin_dangerously = false
+allow_insecure_origins_dangerously = false
+allow_public_suffix_subdomains_dangerously = false
+debug = false
+"#;
+
+/// The same value of another kind: a flag flipped, a list one shorter, a
+/// number smaller. A new field of a kind not here fails the test below
+/// until it is taught here.
+fn changed(key: &str, value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Bool(on) => Value::Bool(!on),
+        Value::Array(items) if items.len() > 1 => Value::Array(items[..items.len() - 1].to_vec()),
+        Value::Number(n) if n.as_u64().is_some_and(|n| n >= 10) => {
+            Value::from(n.as_u64().unwrap_or_default() / 10)
+        }
+        other => panic!("{key}: no change known for {other}; give EVERY_KEY a value for it"),
+    }
+}
+
+/// Every key of the serialized form, changed alone, changes `Display`,
+/// `Debug`, `config()` and the serialized form of the built policy: a new
+/// field cannot be left out of one of them unnoticed. The keys are read
+/// from the serialized form itself, so a new field is in this test as soon
+/// as it is in `PolicyConfig`.
+#[test]
+fn every_configurable_field_reaches_every_surface() {
+    let config: PolicyConfig = toml::from_str(EVERY_KEY).unwrap();
+    let base = config.build().unwrap();
+    let base_json = serde_json::to_value(base.config().unwrap()).unwrap();
+    let keys = base_json.as_object().unwrap();
+    // `max_age` is left out when absent: EVERY_KEY sets it, so all are here.
+    assert_eq!(
+        keys.len(),
+        EVERY_KEY.lines().filter(|l| l.contains('=')).count(),
+        "EVERY_KEY must set every key: {base_json}"
+    );
+    let base_debug = format!("{base:?}");
+    for (key, value) in keys {
+        assert!(
+            base_debug.contains(&format!(" {key}: ")),
+            "Debug names {key}: {base_debug}"
+        );
+        let mut json = base_json.clone();
+        json[key.as_str()] = changed(key, value);
+        let policy = serde_json::from_value::<PolicyConfig>(json.clone())
+            .unwrap()
+            .build()
+            .unwrap_or_else(|err| panic!("{key}: {err}"));
+
+        let back = serde_json::to_value(policy.config().unwrap()).unwrap();
+        assert_eq!(
+            back[key.as_str()],
+            json[key.as_str()],
+            "config() keeps {key}"
+        );
+        let text = toml::to_string(&policy.config().unwrap()).unwrap();
+        let reread: toml::Table = toml::from_str(&text).unwrap();
+        assert!(
+            reread.contains_key(key.as_str()),
+            "{key} serialized: {text}"
+        );
+        assert_ne!(policy.to_string(), base.to_string(), "Display shows {key}");
+        assert_ne!(format!("{policy:?}"), base_debug, "Debug shows {key}");
+    }
+}
+
+/// "Normalized" means one thing: `Display`, `Debug`, `config()` and
+/// `explain` list origins, methods and headers in the same order and case.
+#[test]
+fn every_surface_shows_the_one_normal_form() {
+    let policy = Policy::builder()
+        .allow_origins([
+            "https://b.example",
+            "https://a.example",
+            "https://b.example",
+        ])
+        .allow_methods(["PUT", "DELETE", "PUT"])
+        .allow_headers(["X-B", "x-a", "x-b"])
+        .build()
+        .unwrap();
+    let config = policy.config().unwrap();
+    assert_eq!(
+        config.allow_origins,
+        ["https://a.example", "https://b.example"]
+    );
+    assert_eq!(config.allow_methods, ["PUT", "DELETE"]);
+    assert_eq!(config.allow_headers, ["x-a", "x-b"]);
+    assert_eq!(
+        policy.to_string(),
+        "origins: https://a.example, https://b.example; methods: PUT, DELETE; \
+         headers: x-a, x-b; exposed: none; credentials: false"
+    );
+    let debug = format!("{policy:?}");
+    assert!(
+        debug.contains(
+            "allow_origins: [\"https://a.example\", \"https://b.example\"], \
+             allow_methods: [\"PUT\", \"DELETE\"], allow_headers: [\"x-a\", \"x-b\"]"
+        ),
+        "{debug}"
+    );
+    let explained = policy.explain(&preflight("https://c.example", "PATCH"));
+    assert!(
+        explained.contains("not among the allowed origins (https://a.example, https://b.example)"),
+        "{explained}"
+    );
+    let explained = policy.explain(&preflight("https://a.example", "PATCH"));
+    assert!(
+        explained.contains("not in the allowed methods (PUT, DELETE)"),
+        "{explained}"
+    );
+    assert!(
+        explained.contains("header content-type: refused, not in the allowed headers (x-a, x-b)"),
+        "{explained}"
+    );
+}
+
+/// The builder holds a `PolicyConfig`: its `Debug` shows it, with the names
+/// of the functions it also holds, and a configuration converts into it.
+#[test]
+fn a_builder_is_a_config_plus_functions() {
+    let mut config = PolicyConfig::default();
+    config.allow_origins = vec!["https://a.example".into()];
+    let builder = tower_cors::PolicyBuilder::from(config.clone())
+        .allow_origin_fn(|origin| origin == "https://b.example");
+    let debug = format!("{builder:?}");
+    assert!(
+        debug.starts_with(
+            "PolicyBuilder { config: PolicyConfig { allow_origins: [\"https://a.example\"]"
+        ),
+        "{debug}"
+    );
+    assert!(
+        debug.ends_with("functions: [\"allow_origin_fn\"] }"),
+        "{debug}"
+    );
+    let policy = builder.build().unwrap();
+    assert!(policy.evaluate(&get("https://b.example")).is_allowed());
+    let err = policy.config().unwrap_err();
+    assert_eq!(err.config_without_functions(), &config);
+}

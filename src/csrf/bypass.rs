@@ -71,6 +71,24 @@ impl BypassPaths {
     }
 }
 
+/// `; bypass paths: a, b; bypass prefixes: c/`, only what is configured,
+/// in sorted order.
+impl std::fmt::Display for BypassPaths {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut exact: Vec<&str> = self.exact.iter().map(|path| &**path).collect();
+        exact.sort_unstable();
+        let mut prefixes: Vec<&str> = self.prefixes.iter().map(|path| &**path).collect();
+        prefixes.sort_unstable();
+        prefixes.dedup();
+        for (name, list) in [("bypass paths", exact), ("bypass prefixes", prefixes)] {
+            if !list.is_empty() {
+                write!(f, "; {name}: {}", list.join(", "))?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Checks a configured path: absolute, only the characters a URL path
 /// may carry, and plain.
 fn validate(path: &str) -> Result<(), BypassPathError> {
@@ -101,28 +119,40 @@ fn validate(path: &str) -> Result<(), BypassPathError> {
 }
 
 /// True for a path as browsers send it: no empty segment (`//`), no `.`
-/// or `..` segment, and no encoded `/`, `\` or `.` nor a raw `\`, all of
-/// which some server or router downstream may read as another path.
+/// or `..` segment, not even behind `;` parameters (`..;x`, which Tomcat,
+/// Jetty and Spring read as `..`), no encoded `/`, `\` or `.`, no encoded
+/// `%` (`%25`, which a second decoding turns into another escape) and no
+/// `%u` escape (which IIS decodes), and no raw `\`: some server or router
+/// downstream may read any of these as another path.
 fn is_plain(path: &str) -> bool {
     let bytes = path.as_bytes();
     if bytes.contains(&b'\\') {
         return false;
     }
-    let encoded_separator = bytes.windows(3).any(|w| {
+    let odd_escape = bytes.windows(2).enumerate().any(|(i, w)| {
         w[0] == b'%'
-            && matches!(
-                (w[1], w[2].to_ascii_lowercase()),
-                (b'2', b'f') | (b'5', b'c') | (b'2', b'e')
-            )
+            && match w[1].to_ascii_lowercase() {
+                b'u' => true,
+                first => matches!(
+                    (first, bytes.get(i + 2).map(u8::to_ascii_lowercase)),
+                    (b'2', Some(b'f' | b'e' | b'5')) | (b'5', Some(b'c'))
+                ),
+            }
     });
-    if encoded_separator {
+    if odd_escape {
         return false;
     }
     // `//` is an empty segment; a trailing `/` is not one.
-    !path.contains("//")
-        && path
-            .split('/')
-            .all(|segment| !matches!(segment, "." | ".."))
+    !path.contains("//") && path.split('/').all(is_plain_segment)
+}
+
+/// A segment that is neither `.` nor `..`, nor becomes one (or empty) once
+/// its `;` parameters are dropped.
+fn is_plain_segment(segment: &str) -> bool {
+    match segment.split_once(';') {
+        None => !matches!(segment, "." | ".."),
+        Some((name, _)) => !matches!(name, "" | "." | ".."),
+    }
 }
 
 #[cfg(test)]
@@ -138,6 +168,10 @@ mod tests {
             "/a/b.json",
             "/caf%C3%A9",
             "/a;b",
+            "/a/b;v=1/c",
+            "/a/...;x",
+            "/a/%41%2a",
+            "/a%20b/x",
         ] {
             assert!(is_plain(plain), "{plain}");
         }
@@ -152,6 +186,14 @@ mod tests {
             "/webhook/%2e%2e/admin",
             "/webhook%5cadmin",
             "/webhook\\admin",
+            "/webhooks/..;/admin",
+            "/webhooks/..;jsessionid=1/admin",
+            "/webhooks/.;/x",
+            "/webhooks/;x/admin",
+            "/webhooks/%252e%252e/admin",
+            "/webhooks/%2525252e/admin",
+            "/webhooks/%u002e%u002e/admin",
+            "/webhooks/%U002E%U002E/admin",
         ] {
             assert!(!is_plain(odd), "{odd}");
         }

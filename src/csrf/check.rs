@@ -1,12 +1,12 @@
 //! The check itself, pure: request parts in, [`Pass`] or [`Refused`] out.
 //! No tower, no async, no I/O.
 
-use http::header::{HeaderMap, HeaderName, HeaderValue, HOST, ORIGIN};
+use http::header::{HeaderMap, HeaderName, HeaderValue, ORIGIN};
 use http::{Method, Uri};
 
 use super::trust::Trusted;
 use super::verdict::{Pass, Refused};
-use crate::policy::RequestHead;
+use crate::policy::{RequestHead, RequestRef};
 
 /// `Sec-Fetch-Site`, which browsers set on requests to potentially
 /// trustworthy URLs (https, `localhost`) and pages cannot set.
@@ -72,7 +72,7 @@ pub fn check<R: RequestHead + ?Sized>(request: &R, trusted: &Trusted) -> Result<
     let Some(origin) = origins.next() else {
         return Ok(Pass::NoOrigin);
     };
-    if origins.next().is_none() && origin_matches_host(origin, uri, headers) {
+    if origins.next().is_none() && origin_matches_host(origin, RequestRef::new(request).host()) {
         return Ok(Pass::OriginMatchesHost);
     }
     trusted_or(trusted, uri, headers, Refused::OriginMismatch)
@@ -97,16 +97,16 @@ fn trusted_or(
     }
 }
 
-/// Whether the `host[:port]` of `origin` is the request's host, byte for
-/// byte. The scheme cannot be compared (a server behind a proxy does not
+/// Whether the `host[:port]` of `origin` is the request's host
+/// ([`RequestRef::host`]), byte for byte. The scheme cannot be compared (a server behind a proxy does not
 /// know it), so an `http` page of this host passes too, as in Go; HSTS
 /// closes that gap, and browsers recent enough to matter send
 /// `Sec-Fetch-Site` to https URLs, which never reaches this comparison.
-fn origin_matches_host(origin: &HeaderValue, uri: &Uri, headers: &HeaderMap) -> bool {
+fn origin_matches_host(origin: &HeaderValue, host: Option<&str>) -> bool {
     let Some(origin_host) = authority_of_origin(origin.as_bytes()) else {
         return false;
     };
-    request_host(uri, headers).is_some_and(|host| host == origin_host)
+    host.is_some_and(|host| host.as_bytes() == origin_host)
 }
 
 /// The part after `scheme://`, or `None` when there is none (`null`, an
@@ -115,23 +115,6 @@ fn authority_of_origin(origin: &[u8]) -> Option<&[u8]> {
     let at = origin.windows(3).position(|w| w == b"://")?;
     let rest = &origin[at + 3..];
     (at > 0 && !rest.is_empty()).then_some(rest)
-}
-
-/// The host the request was sent to: the URI's authority when it has one
-/// (HTTP/2's `:authority`, or an absolute-form HTTP/1.1 request, where
-/// RFC 9112 says `Host` is ignored), without any userinfo; else the one
-/// `Host` header. Several `Host` lines name no host.
-fn request_host<'a>(uri: &'a Uri, headers: &'a HeaderMap) -> Option<&'a [u8]> {
-    if let Some(authority) = uri.authority() {
-        let text = authority.as_str();
-        let host = text.rsplit_once('@').map_or(text, |(_, host)| host);
-        return Some(host.as_bytes());
-    }
-    let mut hosts = headers.get_all(HOST).iter();
-    match (hosts.next(), hosts.next()) {
-        (Some(host), None) => Some(host.as_bytes()),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

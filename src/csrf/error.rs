@@ -77,6 +77,10 @@ pub enum TrustProblem {
     /// trusts one origin source, so that it never drifts from the policy.
     #[error("trust_policy cannot be combined with trust_origins or trust_origin_fn: put the origins in the policy")]
     PolicyAndOrigins,
+    /// [`trust_policy_predicate`](super::TrustBuilder::trust_policy_predicate)
+    /// without a policy to take the predicate from.
+    #[error("trust_policy_predicate needs trust_policy or trust_handle: there is no policy predicate to trust")]
+    PredicateWithoutPolicy,
     /// An exact bypass path that no request can name as written.
     #[error("bypass path {path:?}: {reason}")]
     InvalidBypassPath {
@@ -116,10 +120,11 @@ pub enum BypassPathError {
     /// non-ASCII, a `%` not followed by two hex digits, ...).
     #[error("it has a character a request path cannot carry as written (encode it with %XX)")]
     InvalidCharacter,
-    /// `//`, a `.` or `..` segment, an encoded `/`, `\` or `.`, or a `\`:
-    /// browsers never send such a path, and paths are never normalized.
+    /// `//`, a `.` or `..` segment (also behind `;` parameters), an
+    /// encoded `/`, `\`, `.` or `%`, a `%u` escape, or a `\`: browsers
+    /// never send such a path, and paths are never normalized.
     #[error(
-        "it is not in the plain form browsers send (no //, . or .. segments, %2f, %5c, %2e or \\)"
+        "it is not in the plain form browsers send (no //, . or .. segments, ..;, %2f, %5c, %2e, %25, %u or \\)"
     )]
     NotPlain,
     /// A prefix must end with `/`, or `/hooks` would also cover

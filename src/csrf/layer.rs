@@ -50,9 +50,11 @@ impl CsrfLayer {
         Self::trusting(Trusted::same_origin_only())
     }
 
-    /// Trusts exactly the origins the CORS `policy` allows, never `null`,
-    /// and **none at all for a policy allowing any origin** (`*`): see
-    /// [`Trusted::from_policy`] for why.
+    /// Trusts the origins the CORS `policy` allows that pass the rules of
+    /// trusted origins: not its predicate, plain `http` beyond loopback,
+    /// patterns directly under a public suffix or `null`, and **none at
+    /// all for a policy allowing any origin** (`*`): see
+    /// [`Trusted::from_policy`] for why, and for what is left out.
     ///
     /// ```
     /// use tower_cors::csrf::CsrfLayer;

@@ -43,12 +43,16 @@
 //!   forward it unchanged, or trust the public origin.
 //! - **What counts as the host is what the server received**: an
 //!   attacker's page cannot set `Host`, `Origin` or `Sec-Fetch-Site`.
-//! - **The origins of [`CsrfLayer::from_policy`] are the CORS policy's**,
-//!   except `null` (never trusted) and a policy that allows any origin
-//!   (`*`), under which **no** origin is trusted: `*` lets any page read
-//!   uncredentialed answers, it does not name anyone to trust with a
-//!   user's cookies, and trusting every origin would switch the guard off
-//!   silently. See [`Trusted::from_policy`].
+//! - **The origins of [`CsrfLayer::from_policy`] are the CORS policy's
+//!   that pass the rules of trusted origins** (those of [`TrustBuilder`]):
+//!   plain `http` only for loopback, no pattern directly under a public
+//!   suffix, never `null`, and **none** under a policy that allows any
+//!   origin (`*`): `*` lets any page read uncredentialed answers, it does
+//!   not name anyone to trust with a user's cookies. The policy's origin
+//!   predicate is trusted only after
+//!   [`TrustBuilder::trust_policy_predicate`]; request predicates and
+//!   origin lookups never. What is left out is listed by `Trusted`'s
+//!   `Display`. See [`Trusted::from_policy`].
 //! - **Bypass paths are matched as received**, never normalized; see
 //!   [`TrustBuilder::bypass_path`] and [`TrustBuilder::bypass_prefix`].
 //!
@@ -104,6 +108,7 @@
 
 mod bypass;
 mod check;
+mod derived;
 mod error;
 mod future;
 mod layer;

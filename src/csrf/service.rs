@@ -138,19 +138,30 @@ where
             Ok(_) => ResponseFuture::passed(self.inner.call(request)),
             Err(refused) => {
                 #[cfg(feature = "tracing")]
-                tracing::debug!(
-                    target: "tower_cors::csrf",
-                    reason = refused.summary(),
-                    method = %request.method(),
-                    path = request.uri().path(),
-                    origin = ?request.headers().get(http::header::ORIGIN),
-                    sec_fetch_site = ?request.headers().get("sec-fetch-site"),
-                    "cross-origin request refused"
-                );
+                record(&refused, &request);
                 let mut response = self.refusal.respond(&refused);
                 response.extensions_mut().insert(refused);
                 ResponseFuture::refused(response)
             }
         }
     }
+}
+
+/// The `DEBUG` event of a refusal. `reason` is one of the crate's own
+/// constant texts; every field from the request is escaped and cut short
+/// (see [`crate::escape`]), so that it cannot forge another field or line.
+#[cfg(feature = "tracing")]
+fn record<B>(refused: &super::verdict::Refused, request: &Request<B>) {
+    use crate::escape::{Escaped, Lines};
+
+    let headers = request.headers();
+    tracing::debug!(
+        target: "tower_cors::csrf",
+        reason = refused.summary(),
+        method = ?Escaped(request.method().as_str().as_bytes()),
+        path = ?Escaped(request.uri().path().as_bytes()),
+        origin = ?Lines(headers, http::header::ORIGIN),
+        sec_fetch_site = ?Lines(headers, http::HeaderName::from_static("sec-fetch-site")),
+        "cross-origin request refused"
+    );
 }

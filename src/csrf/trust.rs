@@ -7,6 +7,7 @@ use std::sync::Arc;
 use http::HeaderValue;
 
 use super::bypass::BypassPaths;
+use super::derived::TrustedOrigins;
 use super::error::{TrustError, TrustProblem};
 use crate::policy::{ConfigProblem, Policy};
 use crate::reload::PolicyHandle;
@@ -16,7 +17,8 @@ type OriginPredicate = Arc<dyn Fn(&str) -> bool + Send + Sync>;
 
 /// What the guard trusts beyond the request's own origin: origins, matched
 /// exactly as a CORS [`Policy`] matches them, and bypass paths. Cheap to
-/// clone.
+/// clone. `Display` and `Debug` say what is trusted and, for trust derived
+/// from a CORS policy, what the policy allows that is left out.
 ///
 /// ```
 /// use tower_cors::csrf::Trusted;
@@ -24,7 +26,7 @@ type OriginPredicate = Arc<dyn Fn(&str) -> bool + Send + Sync>;
 ///
 /// // Nothing but the request's own origin.
 /// let strict = Trusted::same_origin_only();
-/// // Whatever the CORS policy allows (never `null`).
+/// // What the CORS policy allows, by the rules of trusted origins.
 /// let policy = Policy::builder().allow_origins(["https://*.example.com"]).build()?;
 /// let shared = Trusted::from_policy(&policy);
 /// // A list of its own, and a webhook.
@@ -36,9 +38,9 @@ type OriginPredicate = Arc<dyn Fn(&str) -> bool + Send + Sync>;
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Trusted {
-    /// The one origin source, fixed or following a [`PolicyHandle`].
-    /// `None`: no origin is trusted.
-    origins: Option<PolicySource>,
+    /// The one origin source: a list, or a policy, fixed or following a
+    /// [`PolicyHandle`].
+    origins: TrustedOrigins,
     bypass: Arc<BypassPaths>,
 }
 
@@ -57,56 +59,80 @@ impl Trusted {
         Self::default()
     }
 
-    /// Trusts exactly the origins `policy` allows: its exact origins, its
-    /// patterns and its predicate, matched as CORS matches them. Cloning
-    /// shares the policy, so one configuration governs both guards.
+    /// Trusts the origins `policy` allows that pass the rules of trusted
+    /// origins (those of [`TrustBuilder`]): its exact origins and patterns,
+    /// matched as CORS matches them. Cloning shares the policy.
     ///
-    /// Two exceptions, both on the side of refusing:
+    /// The guard trusts pages to *act* with a user's cookies, CORS lets
+    /// pages *read* answers: what CORS may allow without credentials is
+    /// not always safe to trust, so these are **left out**, and listed by
+    /// the `Display` and `Debug` of the result:
     ///
-    /// - `null` is never trusted, even when the policy allows it: every
-    ///   sandboxed iframe sends it, so trusting it trusts every attacker.
-    /// - **A policy built with `allow_any_origin` trusts no origin here:
-    ///   the guard then acts like [`same_origin_only`](Self::same_origin_only).**
+    /// - plain `http` origins beyond loopback (a network attacker can be
+    ///   any `http` page), and patterns directly under a public suffix
+    ///   (`https://*.github.io`: anybody can have a page there); without
+    ///   the `public-suffix` feature, every pattern (nothing can check it);
+    /// - the policy's origin predicate
+    ///   ([`allow_origin_fn`](crate::PolicyBuilder::allow_origin_fn)): a
+    ///   catch-all `|_| true` would switch the guard off. Trust it with
+    ///   [`TrustBuilder::trust_policy_predicate`] when it says yes only to
+    ///   origins you would trust;
+    /// - request predicates
+    ///   ([`allow_origin_request_fn`](crate::PolicyBuilder::allow_origin_request_fn))
+    ///   and origin lookups ([`LookupLayer`](crate::LookupLayer)), which
+    ///   the guard never asks;
+    /// - `null`, which every sandboxed iframe sends;
+    /// - **every origin of a policy built with `allow_any_origin`: the
+    ///   guard then acts like [`same_origin_only`](Self::same_origin_only).**
     ///   `*` lets any page *read* answers sent without credentials; it
-    ///   names no origin trusted to *act* with a user's cookies, and
-    ///   trusting every origin would switch the guard off without a word.
-    ///   A public API whose state-changing endpoints must accept POSTs
-    ///   from any site needs no cookie-based protection there: put those
-    ///   routes outside the guard, or name them with
-    ///   [`TrustBuilder::bypass_prefix`].
+    ///   names no origin trusted to *act* with a user's cookies. A public
+    ///   API whose state-changing endpoints must accept POSTs from any site
+    ///   needs no cookie-based protection there: put those routes outside
+    ///   the guard, or name them with [`TrustBuilder::bypass_prefix`].
     ///
-    /// A policy without credentials may allow origins (plain `http`,
-    /// `*.github.io`) that [`TrustBuilder`] would refuse to trust: those
-    /// checks apply to credentialed policies only. For cookie-protected
-    /// endpoints behind such a policy, list the trusted origins with
-    /// [`Trusted::builder`] instead.
+    /// So CORS and the guard can disagree: a cross-origin `POST` that CORS
+    /// allows may be refused by the guard. For cookie-protected endpoints,
+    /// a credentialed policy (whose origins pass the same rules) or a list
+    /// of its own ([`Trusted::builder`]) keeps them in step.
     ///
     /// ```
+    /// # #[cfg(feature = "public-suffix")] { // the left-out reason names the list
     /// use http::HeaderValue;
     /// use tower_cors::csrf::Trusted;
     /// use tower_cors::Policy;
     ///
-    /// let policy = Policy::builder().allow_origins(["https://*.example.com"]).build()?;
+    /// let policy = Policy::builder()
+    ///     .allow_origins(["https://*.example.com", "http://partner.example", "https://*.github.io"])
+    ///     .build()?;
     /// let trusted = Trusted::from_policy(&policy);
     /// assert!(trusted.trusts_origin(&HeaderValue::from_static("https://app.example.com")));
     /// assert!(!trusted.trusts_origin(&HeaderValue::from_static("https://example.com")));
+    /// assert!(!trusted.trusts_origin(&HeaderValue::from_static("http://partner.example")));
+    /// assert!(!trusted.trusts_origin(&HeaderValue::from_static("https://evil.github.io")));
+    /// assert_eq!(
+    ///     trusted.to_string(),
+    ///     "origins: https://*.example.com; left out of the CORS policy: \
+    ///      http://partner.example (plain http beyond loopback), \
+    ///      https://*.github.io (a pattern directly under a public suffix)"
+    /// );
     ///
     /// let public = Policy::builder().allow_any_origin().build()?;
     /// assert!(!Trusted::from_policy(&public).trusts_origin(&HeaderValue::from_static("https://a.example")));
+    /// # }
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
     pub fn from_policy(policy: &Policy) -> Self {
         Self {
-            origins: Some(PolicySource::Fixed(policy.clone())),
+            origins: TrustedOrigins::from_policy(policy, false),
             bypass: Arc::default(),
         }
     }
 
     /// Trusts what the policy in force behind `handle` allows, as
-    /// [`from_policy`](Self::from_policy) does (with the same exceptions),
-    /// following every [`PolicyHandle::replace`]: the CORS layer made by
-    /// [`CorsLayer::reloadable`](crate::CorsLayer::reloadable) and this
-    /// guard always agree on which origins are trusted.
+    /// [`from_policy`](Self::from_policy) does (with the same rules and
+    /// the same left-out origins), following every
+    /// [`PolicyHandle::replace`]: the trust is derived again from each new
+    /// policy, once, on the first request that needs it.
     ///
     /// ```
     /// use http::HeaderValue;
@@ -123,7 +149,7 @@ impl Trusted {
     /// ```
     pub fn from_handle(handle: &PolicyHandle) -> Self {
         Self {
-            origins: Some(PolicySource::Live(handle.clone())),
+            origins: TrustedOrigins::from_handle(handle, false),
             bypass: Arc::default(),
         }
     }
@@ -155,9 +181,7 @@ impl Trusted {
     /// # Ok::<(), tower_cors::csrf::TrustError>(())
     /// ```
     pub fn trusts_origin(&self, origin: &HeaderValue) -> bool {
-        self.origins
-            .as_ref()
-            .is_some_and(|source| source.with(|policy| policy.trusts_origin(origin)))
+        self.origins.trusts_origin(origin)
     }
 
     /// Whether the request path `path`, exactly as received, is bypassed.
@@ -206,6 +230,7 @@ pub struct TrustBuilder {
     policy: Option<PolicySource>,
     origins: Vec<String>,
     predicate: Option<OriginPredicate>,
+    policy_predicate: bool,
     exact: Vec<String>,
     prefixes: Vec<String>,
 }
@@ -246,6 +271,32 @@ impl TrustBuilder {
     /// ```
     pub fn trust_handle(mut self, handle: &PolicyHandle) -> Self {
         self.policy = Some(PolicySource::Live(handle.clone()));
+        self
+    }
+
+    /// Also trusts what the origin predicate of the policy given to
+    /// [`trust_policy`](Self::trust_policy) or
+    /// [`trust_handle`](Self::trust_handle) says yes to. Without this, the
+    /// guard never asks it (see [`Trusted::from_policy`]): a predicate
+    /// written to let pages *read* answers may say yes to origins no one
+    /// should trust to *act*, down to `|_| true`.
+    ///
+    /// ```
+    /// use http::HeaderValue;
+    /// use tower_cors::csrf::Trusted;
+    /// use tower_cors::Policy;
+    ///
+    /// let policy = Policy::builder()
+    ///     .allow_origin_fn(|origin| origin.starts_with("https://") && origin.ends_with(".preview.example.com"))
+    ///     .build()?;
+    /// let preview = HeaderValue::from_static("https://pr-7.preview.example.com");
+    /// assert!(!Trusted::from_policy(&policy).trusts_origin(&preview));
+    /// let trusted = Trusted::builder().trust_policy(&policy).trust_policy_predicate().build()?;
+    /// assert!(trusted.trusts_origin(&preview));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn trust_policy_predicate(mut self) -> Self {
+        self.policy_predicate = true;
         self
     }
 
@@ -307,17 +358,29 @@ impl TrustBuilder {
     }
 
     /// Lets every request whose path starts with `prefix` (which ends with
-    /// `/`) through, when the path is in the plain form browsers send: a
-    /// path with `//`, `.` or `..` segments, or an encoded `/`, `\` or
-    /// `.` is never bypassed, so that no spelling under the prefix reaches
-    /// another route once something resolves it.
+    /// `/`) through, when the path is in the plain form browsers send, so
+    /// that no spelling under the prefix reaches another route once a
+    /// server or proxy behind the guard decodes or resolves it. A path is
+    /// never bypassed when it has:
+    ///
+    /// - an empty segment (`//`), or a `.` or `..` segment, also once its
+    ///   `;` parameters are dropped (`..;/admin`: Tomcat, Jetty and Spring
+    ///   read it as `..`);
+    /// - an encoded `/`, `\` or `.` (`%2f`, `%5c`, `%2e`) or a raw `\`;
+    /// - an encoded `%` (`%25`, which a second decoding turns into another
+    ///   escape: `%252e%252e`) or a `%u` escape (`%u002e`, which IIS
+    ///   decodes), in any case.
     ///
     /// ```
     /// use tower_cors::csrf::Trusted;
     ///
     /// let trusted = Trusted::builder().bypass_prefix("/hooks/").build()?;
     /// assert!(trusted.bypasses("/hooks/github"));
+    /// assert!(trusted.bypasses("/hooks/github;v=2"));
     /// assert!(!trusted.bypasses("/hooks/../admin"));
+    /// assert!(!trusted.bypasses("/hooks/..;/admin"));
+    /// assert!(!trusted.bypasses("/hooks/%252e%252e/admin"));
+    /// assert!(!trusted.bypasses("/hooks/%u002e%u002e/admin"));
     /// # Ok::<(), tower_cors::csrf::TrustError>(())
     /// ```
     pub fn bypass_prefix(mut self, prefix: impl AsRef<str>) -> Self {
@@ -360,6 +423,9 @@ impl TrustBuilder {
         if self.policy.is_some() && has_list {
             problems.push(TrustProblem::PolicyAndOrigins);
         }
+        if self.policy_predicate && self.policy.is_none() {
+            problems.push(TrustProblem::PredicateWithoutPolicy);
+        }
 
         // The CORS builder validates, so the two guards accept the very
         // same origin syntax; credentials turn on its checks of plain
@@ -401,8 +467,18 @@ impl TrustBuilder {
         if !problems.is_empty() {
             return Err(TrustError::new(problems));
         }
+        let origins = match (self.policy, built) {
+            (Some(PolicySource::Fixed(policy)), _) => {
+                TrustedOrigins::from_policy(&policy, self.policy_predicate)
+            }
+            (Some(PolicySource::Live(handle)), _) => {
+                TrustedOrigins::from_handle(&handle, self.policy_predicate)
+            }
+            (None, Some(policy)) => TrustedOrigins::Listed(policy),
+            (None, None) => TrustedOrigins::None,
+        };
         Ok(Trusted {
-            origins: self.policy.or(built.map(PolicySource::Fixed)),
+            origins,
             bypass: Arc::new(bypass),
         })
     }
@@ -414,8 +490,33 @@ impl fmt::Debug for TrustBuilder {
             .field("policy", &self.policy)
             .field("origins", &self.origins)
             .field("predicate", &self.predicate.is_some())
+            .field("policy_predicate", &self.policy_predicate)
             .field("exact", &self.exact)
             .field("prefixes", &self.prefixes)
             .finish()
+    }
+}
+
+/// What is trusted, in one line: the origins (and what a CORS policy
+/// allows that was left out), then the bypass paths.
+///
+/// ```
+/// use tower_cors::csrf::Trusted;
+///
+/// let trusted = Trusted::builder()
+///     .trust_origins(["https://app.example.com"])
+///     .bypass_path("/webhook")
+///     .bypass_prefix("/hooks/")
+///     .build()?;
+/// assert_eq!(
+///     trusted.to_string(),
+///     "origins: https://app.example.com; bypass paths: /webhook; bypass prefixes: /hooks/"
+/// );
+/// assert_eq!(Trusted::same_origin_only().to_string(), "origins: none");
+/// # Ok::<(), tower_cors::csrf::TrustError>(())
+/// ```
+impl fmt::Display for Trusted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", self.origins, self.bypass)
     }
 }

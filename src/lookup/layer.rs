@@ -23,11 +23,13 @@ use crate::source::PolicySource;
 ///
 /// ```
 /// use axum::{routing::get, Router};
+/// use tower_cors::policy::RequestRef;
 /// use tower_cors::{LookupLayer, Policy};
 ///
 /// let policy = Policy::builder().allow_origins(["https://app.example.com"]).allow_credentials(true).build()?;
 /// let layer = LookupLayer::new(policy, |origin: http::HeaderValue, parts: &http::request::Parts| {
-///     let tenant = parts.headers.get("host").cloned();
+///     // The host under HTTP/1.1 and HTTP/2 alike (`Host` or `:authority`).
+///     let tenant = RequestRef::new(parts).host().map(str::to_owned);
 ///     async move { tenant.is_some() && origin.as_bytes().starts_with(b"https://") }
 /// });
 /// let app: Router = Router::new().route("/", get(|| async { "hello" })).layer(layer);

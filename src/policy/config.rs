@@ -9,31 +9,37 @@
 //! the validated [`Policy`].
 
 use std::fmt;
-use std::time::Duration;
 
 use super::error::ConfigError;
 use super::{Policy, PolicyBuilder};
 
 /// A CORS configuration as plain data, keyed by the builder's method names.
-///
-/// | key | type | builder |
-/// |---|---|---|
-/// | `allow_origins` | list of strings, `"*"` = any | [`allow_origins`](PolicyBuilder::allow_origins) |
-/// | `allow_methods` | list of strings, `"*"` = any | [`allow_methods`](PolicyBuilder::allow_methods) |
-/// | `allow_headers` | list of strings, `"*"` = any but `authorization` | [`allow_headers`](PolicyBuilder::allow_headers) |
-/// | `expose_headers` | list of strings, `"*"` = any | [`expose_headers`](PolicyBuilder::expose_headers) |
-/// | `allow_credentials` | bool | [`allow_credentials`](PolicyBuilder::allow_credentials) |
-/// | `max_age` | whole seconds | [`max_age`](PolicyBuilder::max_age) |
-/// | `allow_private_network` | bool | [`allow_private_network`](PolicyBuilder::allow_private_network) |
-/// | `allow_null_origin_dangerously` | bool | [`allow_null_origin_dangerously`](PolicyBuilder::allow_null_origin_dangerously) |
-/// | `allow_insecure_origins_dangerously` | bool | [`allow_insecure_origins_dangerously`](PolicyBuilder::allow_insecure_origins_dangerously) |
-/// | `allow_public_suffix_subdomains_dangerously` | bool | [`allow_public_suffix_subdomains_dangerously`](PolicyBuilder::allow_public_suffix_subdomains_dangerously) |
-/// | `debug` | bool | [`debug`](PolicyBuilder::debug) |
+/// It is also what a [`PolicyBuilder`] holds (beside the two functions), so
+/// its fields are the one list of what can be configured: each field's
+/// documentation names the builder method that sets it.
 ///
 /// Every key is optional (empty lists, `false`, no `max_age`). With the
 /// `serde` feature it is `Serialize` and `Deserialize`, and an unknown key
 /// is an error rather than silently ignored: `allow_origin = [...]` (a
 /// typo) must not leave a policy that allows nothing, or less than meant.
+///
+/// # Normal form
+///
+/// A built policy keeps its configuration in one normal form, the same for
+/// every configuration that answers alike by its lists:
+/// [`Policy::config`] returns it, and `Display`, `Debug` and
+/// [`Policy::explain`] show it. In it,
+/// - `"*"` stands alone in `allow_origins`, `allow_methods` and
+///   `expose_headers`, and in `allow_headers` with only `authorization`
+///   after it, which `*` never covers;
+/// - origins are sorted and without repeats, and `null` is said by
+///   `allow_null_origin_dangerously` alone;
+/// - header names (allowed and exposed) are lowercased, sorted and without
+///   repeats, as they are compared (in any case) and answered;
+/// - methods keep their first place in the order configured, without
+///   repeats: that is the order of `Access-Control-Allow-Methods`, and
+///   methods are compared byte for byte, so their case is kept;
+/// - `max_age` is in whole seconds, as it is answered.
 ///
 /// A function cannot be written in a file: origins decided by
 /// [`allow_origin_fn`](PolicyBuilder::allow_origin_fn) or
@@ -76,29 +82,42 @@ use super::{Policy, PolicyBuilder};
 #[non_exhaustive]
 pub struct PolicyConfig {
     /// Allowed origins and `scheme://*.domain[:port]` patterns; `"*"`
-    /// allows any origin.
+    /// allows any origin ([`allow_origins`](PolicyBuilder::allow_origins),
+    /// [`allow_any_origin`](PolicyBuilder::allow_any_origin)).
     pub allow_origins: Vec<String>,
-    /// Methods a preflight may ask for, byte-exact; `"*"` allows any.
+    /// Methods a preflight may ask for, byte-exact; `"*"` allows any
+    /// ([`allow_methods`](PolicyBuilder::allow_methods),
+    /// [`allow_any_method`](PolicyBuilder::allow_any_method)).
     pub allow_methods: Vec<String>,
     /// Request headers a preflight may ask for, any case; `"*"` allows any
-    /// but `authorization`.
+    /// but `authorization` ([`allow_headers`](PolicyBuilder::allow_headers),
+    /// [`allow_any_header`](PolicyBuilder::allow_any_header)).
     pub allow_headers: Vec<String>,
-    /// Response headers scripts may read; `"*"` exposes all.
+    /// Response headers scripts may read; `"*"` exposes all
+    /// ([`expose_headers`](PolicyBuilder::expose_headers),
+    /// [`expose_any_header`](PolicyBuilder::expose_any_header)).
     pub expose_headers: Vec<String>,
-    /// `Access-Control-Allow-Credentials: true`.
+    /// `Access-Control-Allow-Credentials: true`
+    /// ([`allow_credentials`](PolicyBuilder::allow_credentials)).
     pub allow_credentials: bool,
-    /// `Access-Control-Max-Age`, in seconds (at most 86400).
+    /// `Access-Control-Max-Age`, in whole seconds, at most 86400
+    /// ([`max_age`](PolicyBuilder::max_age)).
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub max_age: Option<u64>,
-    /// Answer Chrome's Private Network Access preflights.
+    /// Answer Chrome's Private Network Access preflights
+    /// ([`allow_private_network`](PolicyBuilder::allow_private_network)).
     pub allow_private_network: bool,
-    /// Allow the origin `null`: every sandboxed page's, attackers' included.
+    /// Allow the origin `null`: every sandboxed page's, attackers' included
+    /// ([`allow_null_origin_dangerously`](PolicyBuilder::allow_null_origin_dangerously)).
     pub allow_null_origin_dangerously: bool,
-    /// Allow plain `http://` origins other than loopback with credentials.
+    /// Allow plain `http://` origins other than loopback with credentials
+    /// ([`allow_insecure_origins_dangerously`](PolicyBuilder::allow_insecure_origins_dangerously)).
     pub allow_insecure_origins_dangerously: bool,
-    /// Allow credentialed patterns directly under a public suffix.
+    /// Allow credentialed patterns directly under a public suffix
+    /// ([`allow_public_suffix_subdomains_dangerously`](PolicyBuilder::allow_public_suffix_subdomains_dangerously)).
     pub allow_public_suffix_subdomains_dangerously: bool,
-    /// Answer refused methods and headers so that browsers name them.
+    /// Answer refused methods and headers so that browsers name them
+    /// ([`debug`](PolicyBuilder::debug)).
     pub debug: bool,
 }
 
@@ -134,90 +153,8 @@ impl PolicyConfig {
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
     pub fn into_builder(self) -> PolicyBuilder {
-        let mut builder = Policy::builder()
-            .allow_origins(self.allow_origins)
-            .allow_methods(self.allow_methods)
-            .allow_headers(self.allow_headers)
-            .expose_headers(self.expose_headers)
-            .allow_credentials(self.allow_credentials)
-            .allow_private_network(self.allow_private_network);
-        if let Some(secs) = self.max_age {
-            builder = builder.max_age(Duration::from_secs(secs));
-        }
-        if self.allow_null_origin_dangerously {
-            builder = builder.allow_null_origin_dangerously();
-        }
-        if self.allow_insecure_origins_dangerously {
-            builder = builder.allow_insecure_origins_dangerously();
-        }
-        if self.allow_public_suffix_subdomains_dangerously {
-            builder = builder.allow_public_suffix_subdomains_dangerously();
-        }
-        builder.debug(self.debug)
+        PolicyBuilder::from(self)
     }
-
-    /// One spelling for each configuration that answers the same:
-    /// `"*"` alone where it makes the rest of a list irrelevant, header
-    /// names lowercased, sorted and deduplicated (they are compared in any
-    /// case and answered sorted), origins sorted and deduplicated (order
-    /// does not matter), `null` as its flag. Methods keep their order,
-    /// which is the order of `Access-Control-Allow-Methods`.
-    pub(super) fn normalized(mut self) -> Self {
-        if self.allow_origins.iter().any(|o| o == "*") {
-            self.allow_origins = vec!["*".to_owned()];
-        } else {
-            // Listing `null` builds only with the flag, which says it alone.
-            self.allow_origins.retain(|o| o != "null");
-            self.allow_origins.sort();
-            self.allow_origins.dedup();
-        }
-
-        if self.allow_methods.iter().any(|m| m == "*") {
-            self.allow_methods = vec!["*".to_owned()];
-        } else {
-            let mut seen = Vec::with_capacity(self.allow_methods.len());
-            self.allow_methods.retain(|m| {
-                let first = !seen.contains(m);
-                if first {
-                    seen.push(m.clone());
-                }
-                first
-            });
-        }
-
-        let any_header = self.allow_headers.iter().any(|h| h == "*");
-        let authorization = self
-            .allow_headers
-            .iter()
-            .any(|h| h.eq_ignore_ascii_case("authorization"));
-        self.allow_headers = if any_header {
-            // `*` never covers `authorization` (`#cors-non-wildcard-request-header-name`).
-            let mut names = vec!["*".to_owned()];
-            if authorization {
-                names.push("authorization".to_owned());
-            }
-            names
-        } else {
-            lowercase_set(self.allow_headers)
-        };
-
-        self.expose_headers = if self.expose_headers.iter().any(|h| h == "*") {
-            vec!["*".to_owned()]
-        } else {
-            lowercase_set(self.expose_headers)
-        };
-        self
-    }
-}
-
-fn lowercase_set(names: Vec<String>) -> Vec<String> {
-    let mut names: Vec<String> = names
-        .into_iter()
-        .map(|name| name.to_ascii_lowercase())
-        .collect();
-    names.sort();
-    names.dedup();
-    names
 }
 
 /// Why [`Policy::config`] cannot give a policy's whole configuration back:
@@ -260,7 +197,7 @@ impl NotSerializable {
         &self.functions
     }
 
-    /// Everything else the policy was configured with, normalized.
+    /// Everything else the policy was configured with, in normal form.
     pub fn config_without_functions(&self) -> &PolicyConfig {
         &self.config
     }
@@ -285,8 +222,8 @@ impl fmt::Display for NotSerializable {
 }
 
 impl Policy {
-    /// The configuration this policy was built from, normalized (see
-    /// [`PolicyConfig`]), so that `policy.config()?.build()?` answers every
+    /// The configuration this policy was built from, in normal form (see
+    /// [`PolicyConfig`](PolicyConfig#normal-form)), so that `policy.config()?.build()?` answers every
     /// request exactly as `policy` does.
     ///
     /// A policy that decides some origins with a function (see
@@ -309,12 +246,14 @@ impl Policy {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn config(&self) -> Result<PolicyConfig, NotSerializable> {
-        let (config, functions) = self.rules.source.configured();
-        let config = config.normalized();
-        if functions.is_empty() {
-            Ok(config)
+        let source = &self.rules.source;
+        if source.functions.is_empty() {
+            Ok(source.config.clone())
         } else {
-            Err(NotSerializable::new(config, functions))
+            Err(NotSerializable::new(
+                source.config.clone(),
+                source.functions.clone(),
+            ))
         }
     }
 }

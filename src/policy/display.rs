@@ -1,89 +1,23 @@
-//! `Display` and `Debug` of a [`Policy`]: the configuration as a person
-//! writes it (origins, patterns, methods, headers, exposed headers,
-//! credentials, max age), deduplicated and in configured order, never the
-//! precomputed internals. Long lists print a count and their first items,
-//! so a policy of 100,000 origins still prints in one short line.
+//! `Display` and `Debug` of a [`Policy`]: its configuration in normal form
+//! (see [`PolicyConfig`](super::PolicyConfig#normal-form)), as a person
+//! writes it, never the precomputed internals. Long lists print a count
+//! and their first items, so a policy of 100,000 origins still prints in
+//! one short line.
 
-use std::borrow::Cow;
-use std::collections::HashSet;
 use std::fmt;
+use std::time::Duration;
 
-use super::builder::Written;
+use super::config::PolicyConfig;
 use super::Policy;
 
 /// How many items of a list are printed before the rest is counted.
 pub(super) const FIRST_FEW: usize = 5;
 
-/// The configuration as written, normalized: deduplicated (header names
-/// case-insensitively), in the order configured, exact origins apart from
-/// patterns.
-pub(super) struct Normalized<'a> {
-    /// `*` was configured.
-    pub(super) any_origin: bool,
-    /// Exact origins, `null` last when allowed.
-    pub(super) origins: Vec<&'a str>,
-    pub(super) patterns: Vec<&'a str>,
-    pub(super) insecure_origins: bool,
-    pub(super) public_suffix_subdomains: bool,
-    pub(super) origin_fn: bool,
-    pub(super) methods: Vec<&'a str>,
-    pub(super) headers: Vec<&'a str>,
-    pub(super) exposed: Vec<&'a str>,
-    pub(super) credentials: bool,
-    pub(super) max_age: Option<u64>,
-    pub(super) private_network: bool,
-    pub(super) debug: bool,
-}
-
-/// The items without repeats, first spelling kept, in order; `caseless`
-/// compares them ignoring ASCII case. A set keeps it linear: a policy may
-/// list a hundred thousand origins.
-fn dedup(items: &[String], caseless: bool) -> Vec<&str> {
-    let mut seen = HashSet::with_capacity(items.len());
-    items
-        .iter()
-        .filter(|item| match caseless {
-            true => seen.insert(Cow::Owned(item.to_ascii_lowercase())),
-            false => seen.insert(Cow::Borrowed(item.as_str())),
-        })
-        .map(String::as_str)
-        .collect()
-}
-
-impl<'a> Normalized<'a> {
-    pub(super) fn of(written: Written<'a>) -> Self {
-        let all = dedup(written.origins, false);
-        // A built policy's patterns are exactly `scheme://*.domain[:port]`.
-        let (patterns, mut origins): (Vec<&str>, Vec<&str>) = all
-            .into_iter()
-            .filter(|o| *o != "null")
-            .partition(|o| o.contains("://*."));
-        if written.null_origin {
-            origins.push("null");
-        }
-        Normalized {
-            any_origin: written.any_origin,
-            origins,
-            patterns,
-            insecure_origins: written.insecure_origins,
-            public_suffix_subdomains: written.public_suffix_subdomains,
-            origin_fn: written.origin_fn,
-            methods: dedup(written.methods, false),
-            headers: dedup(written.headers, true),
-            exposed: dedup(written.expose, true),
-            credentials: written.credentials,
-            max_age: written.max_age.map(|age| age.as_secs()),
-            private_network: written.private_network,
-            debug: written.debug,
-        }
-    }
-}
-
 /// A list as a person reads it: `a, b, c`, `none`, or the first few and
 /// how many more.
-pub(super) struct List<'a>(pub(super) &'a [&'a str]);
+pub(super) struct List<'a, T>(pub(super) &'a [T]);
 
-impl fmt::Display for List<'_> {
+impl<T: AsRef<str>> fmt::Display for List<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let items = self.0;
         if items.is_empty() {
@@ -98,7 +32,7 @@ impl fmt::Display for List<'_> {
             if i > 0 {
                 f.write_str(", ")?;
             }
-            f.write_str(item)?;
+            f.write_str(item.as_ref())?;
         }
         if shown.len() < items.len() {
             write!(
@@ -113,9 +47,9 @@ impl fmt::Display for List<'_> {
 }
 
 /// The same in `Debug` form: quoted items, then the count as a bare entry.
-struct DebugList<'a>(&'a [&'a str]);
+struct DebugList<'a, T>(&'a [T]);
 
-impl fmt::Debug for DebugList<'_> {
+impl<T: AsRef<str>> fmt::Debug for DebugList<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         struct More(usize, usize);
         impl fmt::Debug for More {
@@ -124,25 +58,23 @@ impl fmt::Debug for DebugList<'_> {
             }
         }
         let items = self.0;
+        let shown = &items[..items.len().min(FIRST_FEW)];
         let mut list = f.debug_list();
         if items.len() > FIRST_FEW + 1 {
-            list.entries(&items[..FIRST_FEW]);
+            list.entries(shown.iter().map(AsRef::as_ref));
             list.entry(&More(items.len() - FIRST_FEW, items.len()));
         } else {
-            list.entries(items);
+            list.entries(items.iter().map(AsRef::as_ref));
         }
         list.finish()
     }
 }
 
-impl Policy {
-    pub(super) fn normalized(&self) -> Normalized<'_> {
-        Normalized::of(self.rules.source.written())
-    }
-}
-
 /// One line, `name: value` pairs separated by `; `; with `{:#}`, one pair a
-/// line. Only what is configured is shown.
+/// line. Only what is configured is shown, in normal form (see
+/// [`PolicyConfig`](super::PolicyConfig#normal-form)): origins sorted (then
+/// `null`), patterns sorted, methods in the order configured, header names
+/// lowercased and sorted.
 ///
 /// ```
 /// # #[cfg(feature = "public-suffix")] { // credentialed patterns need the list
@@ -152,7 +84,7 @@ impl Policy {
 /// let policy = Policy::builder()
 ///     .allow_origins(["https://app.example.com", "https://*.example.org"])
 ///     .allow_methods(["PUT", "DELETE", "PUT"])
-///     .allow_headers(["content-type"])
+///     .allow_headers(["Content-Type"])
 ///     .allow_credentials(true)
 ///     .max_age(Duration::from_secs(600))
 ///     .build()?;
@@ -167,7 +99,23 @@ impl Policy {
 /// ```
 impl fmt::Display for Policy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.normalized();
+        let source = &self.rules.source;
+        // Every field named, so that a new one cannot be left out unseen.
+        let PolicyConfig {
+            allow_origins: _,
+            allow_null_origin_dangerously: _,
+            allow_methods,
+            allow_headers,
+            expose_headers,
+            allow_credentials,
+            max_age,
+            allow_private_network,
+            allow_insecure_origins_dangerously,
+            allow_public_suffix_subdomains_dangerously,
+            debug,
+        } = &source.config;
+        // `allow_origins` and `allow_null_origin_dangerously`, as lists.
+        let origins = source.origin_lists();
         let separator = if f.alternate() { "\n" } else { "; " };
         let mut first = true;
         let mut line = |f: &mut fmt::Formatter<'_>, name: &str, value: &dyn fmt::Display| {
@@ -176,103 +124,98 @@ impl fmt::Display for Policy {
             }
             write!(f, "{name}: {value}")
         };
-        if n.any_origin {
+        if origins.any {
             line(f, "origins", &"* (any)")?;
         } else {
-            line(f, "origins", &List(&n.origins))?;
-            if !n.patterns.is_empty() {
-                line(f, "patterns", &List(&n.patterns))?;
+            line(f, "origins", &List(&origins.exact))?;
+            if !origins.patterns.is_empty() {
+                line(f, "patterns", &List(&origins.patterns))?;
             }
-            if n.origin_fn {
+            if !source.functions.is_empty() {
                 line(f, "origin predicate", &"yes")?;
             }
-            if n.insecure_origins {
+            if *allow_insecure_origins_dangerously {
                 line(f, "insecure origins", &"allowed dangerously")?;
             }
-            if n.public_suffix_subdomains {
+            if *allow_public_suffix_subdomains_dangerously {
                 line(f, "public-suffix subdomains", &"allowed dangerously")?;
             }
         }
-        line(f, "methods", &List(&n.methods))?;
-        line(f, "headers", &List(&n.headers))?;
-        line(f, "exposed", &List(&n.exposed))?;
-        line(f, "credentials", &n.credentials)?;
-        if let Some(secs) = n.max_age {
+        line(f, "methods", &List(allow_methods))?;
+        line(f, "headers", &List(allow_headers))?;
+        line(f, "exposed", &List(expose_headers))?;
+        line(f, "credentials", allow_credentials)?;
+        if let Some(secs) = max_age {
             line(f, "max-age", &format_args!("{secs}s"))?;
         }
-        if n.private_network {
+        if *allow_private_network {
             line(f, "private network", &true)?;
         }
-        if n.debug {
+        if *debug {
             line(f, "debug", &true)?;
         }
         Ok(())
     }
 }
 
-/// The configuration as written (see [`Display`](#impl-Display-for-Policy)),
-/// as a struct; `{:#?}` puts one field a line.
+/// The configuration in normal form (see
+/// [`PolicyConfig`](super::PolicyConfig#normal-form)), field by field under
+/// the keys of [`PolicyConfig`], then the names of the builder methods whose
+/// functions the policy holds; `{:#?}` puts one field a line.
 ///
 /// ```
 /// use tower_cors::Policy;
 ///
 /// let policy = Policy::builder()
-///     .allow_origins((0..100_000).map(|i| format!("https://app{i}.example.com")))
+///     .allow_origins((0..100_000).map(|i| format!("https://app{i:05}.example.com")))
 ///     .build()?;
 /// let debug = format!("{policy:?}");
 /// assert!(debug.starts_with(
-///     "Policy { origins: [\"https://app0.example.com\", \"https://app1.example.com\", "
+///     "Policy { allow_origins: [\"https://app00000.example.com\", \"https://app00001.example.com\", "
 /// ));
 /// assert!(debug.contains("...and 99995 more (100000 in all)]"));
-/// assert!(debug.len() < 500);
+/// assert!(debug.len() < 600);
 /// # Ok::<(), tower_cors::ConfigError>(())
 /// ```
 impl fmt::Debug for Policy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.normalized();
-        let any = ["*"];
-        let origins: &[&str] = if n.any_origin { &any } else { &n.origins };
+        let source = &self.rules.source;
+        let PolicyConfig {
+            allow_origins,
+            allow_methods,
+            allow_headers,
+            expose_headers,
+            allow_credentials,
+            max_age,
+            allow_private_network,
+            allow_null_origin_dangerously,
+            allow_insecure_origins_dangerously,
+            allow_public_suffix_subdomains_dangerously,
+            debug,
+        } = &source.config;
         f.debug_struct("Policy")
-            .field("origins", &DebugList(origins))
-            .field("patterns", &DebugList(&n.patterns))
-            .field("origin_fn", &n.origin_fn)
-            .field("insecure_origins", &n.insecure_origins)
-            .field("public_suffix_subdomains", &n.public_suffix_subdomains)
-            .field("methods", &DebugList(&n.methods))
-            .field("headers", &DebugList(&n.headers))
-            .field("exposed", &DebugList(&n.exposed))
-            .field("credentials", &n.credentials)
-            .field("max_age", &n.max_age.map(std::time::Duration::from_secs))
-            .field("private_network", &n.private_network)
-            .field("debug", &n.debug)
+            .field("allow_origins", &DebugList(allow_origins))
+            .field("allow_methods", &DebugList(allow_methods))
+            .field("allow_headers", &DebugList(allow_headers))
+            .field("expose_headers", &DebugList(expose_headers))
+            .field("allow_credentials", allow_credentials)
+            .field("max_age", &max_age.map(Duration::from_secs))
+            .field("allow_private_network", allow_private_network)
+            .field(
+                "allow_null_origin_dangerously",
+                allow_null_origin_dangerously,
+            )
+            .field(
+                "allow_insecure_origins_dangerously",
+                allow_insecure_origins_dangerously,
+            )
+            .field(
+                "allow_public_suffix_subdomains_dangerously",
+                allow_public_suffix_subdomains_dangerously,
+            )
+            .field("debug", debug)
+            .field("functions", &source.functions)
             .finish()
-    }
-}
-
-/// The most bytes of one request value written to a log.
-pub(crate) const MAX_SHOWN: usize = 256;
-
-/// Bytes from a request, quoted, with everything but printable ASCII
-/// escaped, and cut short past [`MAX_SHOWN`] bytes.
-pub(crate) struct Escaped<'a>(pub(crate) &'a [u8]);
-
-impl std::fmt::Debug for Escaped<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use std::fmt::Write;
-        let shown = &self.0[..self.0.len().min(MAX_SHOWN)];
-        f.write_char('"')?;
-        for &b in shown {
-            match b {
-                b'"' | b'\\' => write!(f, "\\{}", char::from(b))?,
-                b' '..=b'~' => f.write_char(char::from(b))?,
-                _ => write!(f, "\\x{b:02x}")?,
-            }
-        }
-        f.write_char('"')?;
-        if shown.len() < self.0.len() {
-            write!(f, "... ({} bytes)", self.0.len())?;
-        }
-        Ok(())
     }
 }
 
@@ -281,19 +224,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn request_bytes_are_escaped_and_cut_short() {
-        let shown = format!("{:?}", Escaped(b"a\"b\\c\r\n\t\x1b\x85\xe2\x80\xa8 ok"));
-        assert_eq!(shown, r#""a\"b\\c\x0d\x0a\x09\x1b\x85\xe2\x80\xa8 ok""#);
-        let long = vec![b'x'; MAX_SHOWN + 10];
-        let shown = format!("{:?}", Escaped(&long));
-        assert!(shown.ends_with(&format!("\"... ({} bytes)", MAX_SHOWN + 10)));
-        assert_eq!(shown.len(), MAX_SHOWN + 2 + " ... (266 bytes)".len() - 1);
-    }
-
-    #[test]
     fn lists_past_the_first_few_print_a_count() {
         let items: Vec<String> = (0..8).map(|i| format!("o{i}")).collect();
-        let items: Vec<&str> = items.iter().map(String::as_str).collect();
         assert_eq!(
             List(&items).to_string(),
             "o0, o1, o2, o3, o4 and 3 more (8 in all)"
@@ -301,7 +233,7 @@ mod tests {
         // One more than the first few is printed whole: "and 1 more" would
         // be longer than the item.
         assert_eq!(List(&items[..6]).to_string(), "o0, o1, o2, o3, o4, o5");
-        assert_eq!(List(&[]).to_string(), "none");
+        assert_eq!(List::<&str>(&[]).to_string(), "none");
         assert_eq!(
             format!("{:?}", DebugList(&items)),
             r#"["o0", "o1", "o2", "o3", "o4", ...and 3 more (8 in all)]"#

@@ -11,9 +11,10 @@ use std::fmt::Write;
 use http::header::{HeaderMap, HeaderValue, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
 use http::Method;
 
-use super::display::{List, Normalized};
+use super::display::List;
 use super::headers::{for_each_requested, is_token};
 use super::method::{is_forbidden, is_safelisted};
+use super::normal_form::Configured;
 use super::origin::{self, HostKind};
 use super::{Escaped, Policy, RequestHead, RequestKind};
 
@@ -61,7 +62,7 @@ impl Policy {
         let decision = self.evaluate(request);
         let method = request.method();
         let headers = request.headers();
-        let n = self.normalized();
+        let n = &self.rules.source;
         let mut out = String::new();
         // Writing to a `String` cannot fail.
         let mut line = |text: std::fmt::Arguments<'_>| {
@@ -76,7 +77,7 @@ impl Policy {
             [origin] => line(format_args!(
                 "origin {:?}: {}",
                 Escaped(origin.as_bytes()),
-                self.origin_verdict(&n, origin)
+                self.origin_verdict(n, origin)
             )),
             _ => line(format_args!(
                 "origin: refused, {} Origin headers where a browser sends one",
@@ -85,9 +86,9 @@ impl Policy {
         }
         if kind == RequestKind::Preflight {
             if let Some(requested) = headers.get(ACCESS_CONTROL_REQUEST_METHOD) {
-                line(format_args!("{}", self.method_verdict(&n, requested)));
+                line(format_args!("{}", self.method_verdict(n, requested)));
             }
-            for verdict in self.header_verdicts(&n, headers) {
+            for verdict in self.header_verdicts(n, headers) {
                 line(format_args!("{verdict}"));
             }
         }
@@ -127,14 +128,15 @@ impl Policy {
     }
 
     /// Which rule allows `origin`, or why none does.
-    fn origin_verdict(&self, n: &Normalized<'_>, origin: &HeaderValue) -> String {
+    fn origin_verdict(&self, n: &Configured, origin: &HeaderValue) -> String {
         let bytes = origin.as_bytes();
-        if n.any_origin && bytes == b"null" {
+        let listed = n.origin_lists();
+        if listed.any && bytes == b"null" {
             return "allowed: any origin (*), null included".to_owned();
         }
         let Ok(parts) = origin::parse(bytes, false) else {
             if bytes == b"null" {
-                return match n.origins.contains(&"null") {
+                return match n.config.allow_null_origin_dangerously {
                     true => "allowed: null is allowed, dangerously (every sandboxed page sends it)"
                         .to_owned(),
                     false => "refused: null is the origin of sandboxed and opaque pages, \
@@ -145,14 +147,14 @@ impl Policy {
             return "refused, malformed: not scheme://host[:port] as a browser writes it"
                 .to_owned();
         };
-        if n.any_origin {
+        if listed.any {
             return "allowed: any origin (*)".to_owned();
         }
         let text = std::str::from_utf8(bytes).unwrap_or_default();
-        if n.origins.contains(&text) {
+        if listed.exact.contains(&text) {
             return "allowed, listed".to_owned();
         }
-        let pattern = n.patterns.iter().find(|pattern| {
+        let pattern = listed.patterns.iter().find(|pattern| {
             origin::parse(pattern.as_bytes(), true).is_ok_and(|p| {
                 let domain = p.host.as_bytes();
                 let host = parts.host.as_bytes();
@@ -168,23 +170,25 @@ impl Policy {
             return format!("allowed by the pattern {pattern}");
         }
         let evaluated = self.evaluate(&probe(origin));
-        if n.origin_fn && evaluated.is_allowed() {
+        let origin_fn = !n.functions.is_empty();
+        if origin_fn && evaluated.is_allowed() {
             return "allowed by allow_origin_fn".to_owned();
         }
         let mut why = format!(
             "refused: not among the allowed origins ({})",
-            List(&n.origins)
+            List(&listed.exact)
         );
-        if !n.patterns.is_empty() {
-            let _ = write!(why, ", matches no pattern ({})", List(&n.patterns));
+        if !listed.patterns.is_empty() {
+            let _ = write!(why, ", matches no pattern ({})", List(&listed.patterns));
         }
-        if n.origin_fn {
+        if origin_fn {
             why.push_str(", and allow_origin_fn said no");
         }
         why
     }
 
-    fn method_verdict(&self, n: &Normalized<'_>, requested: &HeaderValue) -> String {
+    fn method_verdict(&self, n: &Configured, requested: &HeaderValue) -> String {
+        let methods = &n.config.allow_methods;
         let bytes = requested.as_bytes();
         if !is_token(bytes) {
             return format!(
@@ -197,32 +201,33 @@ impl Policy {
         let verdict = if is_safelisted(bytes) {
             "allowed: GET, HEAD and POST always are".to_owned()
         } else if self.rules.methods.allows(bytes) {
-            match n.methods.contains(&method) {
+            match methods.iter().any(|m| m == method) {
                 true => "allowed, listed".to_owned(),
                 false => "allowed: any method (*)".to_owned(),
             }
         } else if is_forbidden(bytes) {
             "refused: forbidden by the Fetch standard, no page can send it".to_owned()
-        } else if let Some(listed) = n.methods.iter().find(|m| m.eq_ignore_ascii_case(method)) {
+        } else if let Some(listed) = methods.iter().find(|m| m.eq_ignore_ascii_case(method)) {
             format!(
                 "refused: methods are compared byte for byte, and {listed} is listed, not \
                  {method} (browsers uppercase only DELETE GET HEAD OPTIONS POST PUT)"
             )
         } else {
-            format!("refused, not in the allowed methods ({})", List(&n.methods))
+            format!("refused, not in the allowed methods ({})", List(methods))
         };
         format!("method {method}: {verdict}")
     }
 
     /// One line per requested header name, or one saying the list cannot
     /// be read.
-    fn header_verdicts(&self, n: &Normalized<'_>, headers: &HeaderMap) -> Vec<String> {
+    fn header_verdicts(&self, n: &Configured, headers: &HeaderMap) -> Vec<String> {
         let mut lines = Vec::new();
-        let any = n.headers.contains(&"*");
+        let allowed = &n.config.allow_headers;
+        let any = allowed.iter().any(|h| h == "*");
         let read = for_each_requested(headers, |name| {
             // Names are tokens: printable ASCII.
             let name = String::from_utf8_lossy(name).to_ascii_lowercase();
-            let listed = n.headers.iter().any(|h| h.eq_ignore_ascii_case(&name));
+            let listed = allowed.iter().any(|h| h.eq_ignore_ascii_case(&name));
             let verdict = if listed {
                 "allowed, listed".to_owned()
             } else if self.rules.headers.allows(name.as_bytes()) {
@@ -230,11 +235,7 @@ impl Policy {
             } else if any {
                 "refused: * never covers authorization; list it to allow it".to_owned()
             } else {
-                let configured: Vec<&str> = n.headers.clone();
-                format!(
-                    "refused, not in the allowed headers ({})",
-                    List(&configured)
-                )
+                format!("refused, not in the allowed headers ({})", List(allowed))
             };
             lines.push(format!("header {name}: {verdict}"));
             Ok(())

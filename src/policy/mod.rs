@@ -40,8 +40,9 @@
 //! Each concept has its own file: `origin` (syntax and matching), `method`,
 //! `headers` (safelist, allowed and exposed lists, request-header parsing),
 //! `classify`, `preflight`, `vary`, `decision` and `error`; `predicate`
-//! (origins decided with the request, or by a lookup) and `config`
-//! (configuration as data).
+//! (origins decided with the request, or by a lookup), `config`
+//! (configuration as data) and `normal_form` (the one normal form of a
+//! configuration, which each policy keeps for reading back).
 
 mod answers;
 mod builder;
@@ -52,7 +53,9 @@ mod display;
 mod error;
 mod explain;
 mod headers;
+mod host;
 mod method;
+mod normal_form;
 mod origin;
 mod predicate;
 mod preflight;
@@ -64,6 +67,7 @@ use std::sync::Arc;
 use http::header::{HeaderMap, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
 use http::Method;
 
+pub(crate) use crate::escape::Escaped;
 use answers::SharedAnswers;
 pub use builder::PolicyBuilder;
 pub use config::{NotSerializable, PolicyConfig};
@@ -73,7 +77,6 @@ pub use decision::{
     ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK, CORS_REFUSAL,
 };
 use decision::{Denied, Grant};
-pub(crate) use display::Escaped;
 pub use error::{ConfigError, ConfigProblem, OriginSyntaxError};
 
 use headers::AllowedHeaders;
@@ -81,6 +84,7 @@ use method::Methods;
 use origin::Origins;
 pub use predicate::RequestRef;
 use predicate::{RequestOriginPredicate, Unlisted};
+pub(crate) use trust::Derived;
 
 /// A validated, immutable CORS policy. Cloning it shares the configuration.
 ///
@@ -120,9 +124,9 @@ pub(crate) struct Rules {
     answers: SharedAnswers,
     /// Asked about well-formed origins the lists refuse (`predicate`).
     request_origin_fn: Option<RequestOriginPredicate>,
-    /// The configuration as given: [`Policy::config`] reports it, and
+    /// The configuration in normal form: [`Policy::config`] reports it, and
     /// `Display`, `Debug` and `explain` show it.
-    source: PolicyBuilder,
+    source: normal_form::Configured,
 }
 
 /// How much [`Policy::decide`] works out beyond the headers to send.

@@ -88,6 +88,29 @@ impl<'a> RequestRef<'a> {
         self.uri
     }
 
+    /// The host the request was sent to, `host[:port]` as received: the
+    /// URI's authority when it has one (HTTP/2 carries the host there, in
+    /// `:authority`, and sends no `Host` header), else the one `Host`
+    /// header. `None` when there is neither, for several `Host` lines, and
+    /// for a `Host` that is not a `host[:port]`. Read this, not the `host`
+    /// header, in a predicate that decides per host: the guard's
+    /// `Origin`-versus-host rule reads the same.
+    ///
+    /// ```
+    /// # use tower_cors::policy::RequestRef;
+    /// let http1 = http::Request::get("/").header("host", "api.example.com:8443").body(())?;
+    /// assert_eq!(RequestRef::new(&http1).host(), Some("api.example.com:8443"));
+    /// // As hyper hands over an HTTP/2 request: the authority in the URI.
+    /// let http2 = http::Request::get("https://api.example.com/").version(http::Version::HTTP_2).body(())?;
+    /// assert_eq!(RequestRef::new(&http2).host(), Some("api.example.com"));
+    /// let two = http::Request::get("/").header("host", "a.example").header("host", "b.example").body(())?;
+    /// assert_eq!(RequestRef::new(&two).host(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn host(&self) -> Option<&'a str> {
+        super::host::request_host(self.uri, self.headers)
+    }
+
     /// The request headers.
     ///
     /// ```
@@ -286,7 +309,7 @@ mod tests {
             .allow_origins(["https://listed.example"])
             .allow_origin_request_fn(move |origin, request| {
                 asked.fetch_add(1, Ordering::SeqCst);
-                let host = request.headers().get("host").and_then(|h| h.to_str().ok());
+                let host = request.host();
                 host.is_some_and(|host| origin == format!("https://app.{host}"))
             })
             .build()

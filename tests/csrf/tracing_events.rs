@@ -66,15 +66,12 @@ fn a_refusal_is_one_debug_event_with_escaped_fields() {
     assert_eq!(target, "tower_cors::csrf");
     assert_eq!(*level, Level::DEBUG);
     assert!(fields.contains("reason=\"cross-site request\""), "{fields}");
-    assert!(fields.contains("method=POST"), "{fields}");
+    assert!(fields.contains("method=\"POST\""), "{fields}");
     assert!(fields.contains("path=\"/transfer\""), "{fields}");
-    assert!(
-        fields.contains("sec_fetch_site=Some(\"cross-site\")"),
-        "{fields}"
-    );
+    assert!(fields.contains("sec_fetch_site=\"cross-site\""), "{fields}");
     // The quote in the Origin is escaped: it cannot end the field.
     assert!(
-        fields.contains(r#"origin=Some("https://evil.example\" reason=\"forged")"#),
+        fields.contains(r#"origin="https://evil.example\" reason=\"forged""#),
         "{fields}"
     );
 }

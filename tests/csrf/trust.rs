@@ -10,7 +10,18 @@ fn from_policy_trusts_what_cors_allows() {
         .allow_credentials(true)
         .build()
         .expect("policy");
-    let trusted = Trusted::from_policy(&policy);
+    // The predicate is trusted only when asked for: `from_policy` leaves
+    // it out, the builder's opt-in takes it.
+    let preview = cross_site_from("https://pr-1.preview.example.net");
+    assert_eq!(
+        csrf::check(&preview, &Trusted::from_policy(&policy)),
+        Err(Refused::CrossSite)
+    );
+    let trusted = Trusted::builder()
+        .trust_policy(&policy)
+        .trust_policy_predicate()
+        .build()
+        .expect("trust");
     for (origin, expected) in [
         (APP, Ok(Pass::TrustedOrigin)),
         ("https://eu.example.org", Ok(Pass::TrustedOrigin)),
@@ -31,6 +42,9 @@ fn from_policy_trusts_what_cors_allows() {
         through_layer(&trusted, cross_site_from(origin), expected);
     }
     let layer = CsrfLayer::from_policy(&policy);
+    assert!(!layer.trusted().trusts_origin(&HeaderValue::from_static(
+        "https://pr-1.preview.example.net"
+    )));
     assert!(layer
         .trusted()
         .trusts_origin(&HeaderValue::from_static("https://eu.example.org")));

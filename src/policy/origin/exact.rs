@@ -3,12 +3,17 @@
 //! hosts allowed on any port (`http://localhost:*`), looked up by the
 //! `scheme://host` the request's origin starts with.
 //!
-//! The tables hash with std's keyed SipHash, seeded at random for each
-//! table: the origins may come from a tenant list that an attacker adds
-//! to, and without the seed they cannot choose names that share buckets,
-//! so neither building the policy nor a lookup can be made to slow down.
+//! The tables hash with foldhash, keyed with a random seed for each table:
+//! the origins may come from a tenant list that an attacker adds to, and
+//! without the seed they cannot choose names that share buckets, so
+//! neither building the policy nor a lookup can be made to slow down.
+//! foldhash rather than std's SipHash: keyed just as well, and it keeps
+//! an allowed GET at the instructions of the old unkeyed hash, where
+//! SipHash added about 180 (`benches/instructions.sh`).
 
 use std::collections::HashMap;
+
+use foldhash::fast::RandomState;
 
 use http::HeaderValue;
 
@@ -19,9 +24,9 @@ use crate::policy::answers;
 /// built once (see `answers`) so that answering copies no bytes.
 #[derive(Default)]
 pub(super) struct ExactOrigins {
-    values: HashMap<Box<[u8]>, HeaderValue>,
+    values: HashMap<Box<[u8]>, HeaderValue, RandomState>,
     /// `scheme://host` of each origin configured with the port `*`.
-    any_port: HashMap<Box<[u8]>, ()>,
+    any_port: HashMap<Box<[u8]>, (), RandomState>,
 }
 
 impl ExactOrigins {

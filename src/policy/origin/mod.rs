@@ -61,6 +61,12 @@ impl OriginSet {
         }
     }
 
+    /// The user predicate, for a guard that trusts it only when asked to
+    /// (see `policy::trust`).
+    pub(crate) fn predicate(&self) -> Option<&OriginPredicate> {
+        self.predicate.as_ref()
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.exact.is_empty() && self.patterns.is_empty() && !self.null && self.predicate.is_none()
     }

@@ -5,6 +5,8 @@
 
 use std::collections::HashMap;
 
+use foldhash::fast::RandomState;
+
 use super::syntax::{HostKind, OriginParts};
 
 /// The patterns, in one group per (scheme, port or any port): a handful at
@@ -114,7 +116,8 @@ impl PatternGroup {
 /// `com` → `example` → `api`, whose node is marked `wildcard`.
 #[derive(Default)]
 struct LabelNode {
-    children: HashMap<Box<str>, LabelNode>,
+    /// Keyed at random, as the exact origins are (see `exact`).
+    children: HashMap<Box<str>, LabelNode, RandomState>,
     wildcard: bool,
 }
 
