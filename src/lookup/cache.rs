@@ -18,6 +18,7 @@ use http::request::Parts;
 use http::HeaderValue;
 
 use super::timeout::Timeout;
+use crate::policy::RequestRef;
 
 /// The partition of a request, for [`LookupLayer::cache_key`](super::LookupLayer::cache_key).
 pub(crate) type Partition = Arc<dyn Fn(&Parts) -> Option<String> + Send + Sync>;
@@ -76,7 +77,7 @@ impl<F> Cache<F> {
     ) -> Result<Cached, (F, HeaderValue)> {
         let partition = match partition {
             Some(partition) => partition(parts),
-            None => host(parts).map(str::to_owned),
+            None => RequestRef::new(parts).host().map(str::to_owned),
         };
         let Some(partition) = partition else {
             return Err((lookup, origin));
@@ -119,19 +120,6 @@ where
             .await
             .unwrap_or(false)
     })
-}
-
-/// The host the request was sent to: the URI's authority, else a single
-/// `Host` line; `None` for two `Host` lines or none.
-fn host(parts: &Parts) -> Option<&str> {
-    if let Some(authority) = parts.uri.authority() {
-        return Some(authority.as_str());
-    }
-    let mut hosts = parts.headers.get_all(http::header::HOST).iter();
-    match (hosts.next(), hosts.next()) {
-        (Some(host), None) => host.to_str().ok(),
-        _ => None,
-    }
 }
 
 impl<F> Clone for Cache<F> {

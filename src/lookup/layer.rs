@@ -100,11 +100,13 @@ impl<F> LookupLayer<F> {
     /// each. Every clone of this layer, and every service it makes,
     /// shares the one cache.
     ///
-    /// An answer is kept under the origin and the request's host (its
-    /// URI's authority, else its single `Host` header, as received): a
+    /// An answer is kept under the origin and the request's host
+    /// ([`RequestRef::host`](crate::policy::RequestRef::host): its URI's
+    /// authority, else its single `Host` header, as received): a
     /// multi-tenant API that decides per host never serves one tenant's
     /// answer to another. A request without a host that can be told (no
-    /// `Host`, or two) is not cached: its lookup runs every time.
+    /// `Host`, two, or an invalid one) is not cached: its lookup runs
+    /// every time.
     /// [`cache_key`](Self::cache_key) partitions the answers otherwise.
     ///
     /// The lookup function is still called for every request that needs

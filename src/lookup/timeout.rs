@@ -69,7 +69,7 @@ impl Timeout {
                 #[cfg(feature = "tracing")]
                 tracing::warn!(
                     target: "tower_cors",
-                    origin = ?crate::policy::Escaped(logged.as_bytes()),
+                    origin = ?crate::escape::Escaped(logged.as_bytes()),
                     "origin lookup refused: its timeout needs a Tokio runtime with its timer enabled",
                 );
                 return Timed {
@@ -118,7 +118,7 @@ impl<L: Future<Output = bool>> Future for Timed<L> {
                 #[cfg(feature = "tracing")]
                 tracing::warn!(
                     target: "tower_cors",
-                    origin = ?crate::policy::Escaped(this.origin.as_bytes()),
+                    origin = ?crate::escape::Escaped(this.origin.as_bytes()),
                     "origin lookup timed out: origin refused",
                 );
                 Poll::Ready(None)
