@@ -170,6 +170,44 @@ impl<F> LookupLayer<F> {
         self
     }
 
+    /// The cross-origin request forgery guard for the same application,
+    /// trusting what [`Trusted::from_policy`](crate::csrf::Trusted::from_policy)
+    /// trusts of this layer's policy (following its handle when
+    /// reloadable) and, for a request it would refuse, what this layer's
+    /// lookup allows: the same function, timeout and cache (see
+    /// [`CsrfLookup`](crate::csrf::CsrfLookup)). An origin the lookup
+    /// allows is trusted only if it passes the rules of every trusted
+    /// origin (`https`, or plain `http` on loopback).
+    ///
+    /// Put it inside the CORS layer, as the plain guard goes:
+    ///
+    /// ```
+    /// use axum::{routing::post, Router};
+    /// use tower_cors::policy::RequestRef;
+    /// use tower_cors::{LookupLayer, Policy};
+    ///
+    /// let policy = Policy::builder().allow_origins(["https://app.example.com"]).allow_credentials(true).build()?;
+    /// let cors = LookupLayer::new(policy, |origin: http::HeaderValue, parts: &http::request::Parts| {
+    ///     let tenant = RequestRef::new(parts).host().map(str::to_owned);
+    ///     async move { tenant.is_some_and(|host| origin == format!("https://www.{host}").as_str()) }
+    /// });
+    /// let app: Router = Router::new()
+    ///     .route("/transfer", post(|| async { "done" }))
+    ///     .layer(cors.csrf_layer())
+    ///     .layer(cors);
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    pub fn csrf_layer(&self) -> crate::csrf::CsrfLookupLayer<F>
+    where
+        F: Clone,
+    {
+        let trusted = match &self.policy {
+            PolicySource::Fixed(policy) => crate::csrf::Trusted::from_policy(policy),
+            PolicySource::Live(handle) => crate::csrf::Trusted::from_handle(handle),
+        };
+        crate::csrf::CsrfLookupLayer::new(self.policy.clone(), trusted, self.lookup.clone())
+    }
+
     /// The policy this layer applies now (see [`CorsLayer::policy`]).
     ///
     /// ```

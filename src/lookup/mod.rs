@@ -105,6 +105,7 @@ mod layer;
 mod service;
 mod timeout;
 
+pub(crate) use bounded::Bounded;
 pub use bounded::LookupAnswer;
 
 pub use future::LookupFuture;
