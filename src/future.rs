@@ -4,7 +4,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
-use http::Response;
+use http::{Response, StatusCode};
 use pin_project_lite::pin_project;
 
 use crate::policy::CorsHeaders;
@@ -43,23 +43,40 @@ pin_project! {
     }
 }
 
-impl<F, B> ResponseFuture<F, B> {
-    pub(crate) fn answered(response: Response<B>) -> Self {
-        Self {
-            state: State::Answered {
-                response: Some(response),
+impl<F, B: Default> ResponseFuture<F, B> {
+    /// Applies a decision: a preflight (which has a `status`) is answered
+    /// here, and anything else goes to the application (`call`), whose
+    /// response then gets the `headers`.
+    #[inline(always)]
+    pub(crate) fn decided(
+        status: Option<StatusCode>,
+        headers: CorsHeaders,
+        call: impl FnOnce() -> F,
+    ) -> Self {
+        let state = match status {
+            Some(status) => State::Answered {
+                response: Some(preflight_answer(status, headers)),
             },
-        }
-    }
-
-    pub(crate) fn forwarded(future: F, headers: CorsHeaders) -> Self {
-        Self {
-            state: State::Forwarded {
-                future,
+            None => State::Forwarded {
+                future: call(),
                 headers: Some(headers),
             },
-        }
+        };
+        Self { state }
     }
+}
+
+/// The layer's own answer to a preflight: `status`, an empty body, and the
+/// CORS headers.
+#[inline(always)]
+pub(crate) fn preflight_answer<B: Default>(
+    status: StatusCode,
+    headers: CorsHeaders,
+) -> Response<B> {
+    let mut response = Response::new(B::default());
+    *response.status_mut() = status;
+    headers.apply_to(response.headers_mut());
+    response
 }
 
 impl<F, B, E> Future for ResponseFuture<F, B>

@@ -145,20 +145,10 @@ where
         // when the application answers, comes from it, even if a reload
         // replaces it meanwhile. The decision owns what it needs of the
         // policy, so the load is released before the application is called.
-        let verdict = self
+        let outcome = self
             .policy
             .with(|policy| crate::trace::decide(policy, &request));
-        match verdict.preflight_status() {
-            Some(status) => {
-                let mut response = Response::new(ResBody::default());
-                *response.status_mut() = status;
-                verdict.headers.apply_to(response.headers_mut());
-                ResponseFuture::answered(response)
-            }
-            None => {
-                let headers = verdict.headers;
-                ResponseFuture::forwarded(self.inner.call(request), headers)
-            }
-        }
+        let status = outcome.preflight_status();
+        ResponseFuture::decided(status, outcome.headers, || self.inner.call(request))
     }
 }

@@ -1,11 +1,6 @@
 //! [`PolicySource`]: where a layer finds the policy for each request, fixed
 //! or replaced through a [`PolicyHandle`].
 
-use std::ops::Deref;
-use std::sync::Arc;
-
-use arc_swap::Guard;
-
 use crate::policy::Policy;
 use crate::reload::PolicyHandle;
 
@@ -17,29 +12,12 @@ pub(crate) enum PolicySource {
     Live(PolicyHandle),
 }
 
-/// The policy for one request, from [`PolicySource::load`].
-pub(crate) enum Loaded<'a> {
-    Fixed(&'a Policy),
-    Live(Guard<Arc<Policy>>),
-}
-
 impl PolicySource {
-    /// The policy to answer one request with. Load it once per request and
-    /// decide everything with it, so that a replacement arriving meanwhile
-    /// cannot mix two policies in one answer. Hold it briefly: it is a
-    /// borrow of the handle's current policy, not a copy.
-    #[inline]
-    pub(crate) fn load(&self) -> Loaded<'_> {
-        match self {
-            PolicySource::Fixed(policy) => Loaded::Fixed(policy),
-            PolicySource::Live(handle) => Loaded::Live(handle.load()),
-        }
-    }
-
-    /// `f` of the policy to answer one request with: [`load`](Self::load)
-    /// for code that decides in one call. A fixed policy costs one branch
-    /// here and nothing else, where a [`Loaded`] is checked again when it
-    /// is read and when it is dropped.
+    /// `f` of the policy to answer one request with. Decide everything
+    /// about the request inside `f`, so that a replacement arriving
+    /// meanwhile cannot mix two policies in one answer; `f` borrows the
+    /// handle's current policy, so keep it short. A fixed policy costs one
+    /// branch here and nothing else.
     #[inline]
     pub(crate) fn with<R>(&self, f: impl FnOnce(&Policy) -> R) -> R {
         // One call of `f` for both sources, so that it is inlined as if
@@ -57,31 +35,7 @@ impl PolicySource {
 
     /// The policy in force now, as a clone that shares it.
     pub(crate) fn current(&self) -> Policy {
-        Policy::clone(&self.load())
-    }
-}
-
-impl Deref for Loaded<'_> {
-    type Target = Policy;
-
-    #[inline]
-    fn deref(&self) -> &Policy {
-        match self {
-            Loaded::Fixed(policy) => policy,
-            Loaded::Live(guard) => guard,
-        }
-    }
-}
-
-impl From<Policy> for PolicySource {
-    fn from(policy: Policy) -> Self {
-        PolicySource::Fixed(policy)
-    }
-}
-
-impl From<PolicyHandle> for PolicySource {
-    fn from(handle: PolicyHandle) -> Self {
-        PolicySource::Live(handle)
+        self.with(Policy::clone)
     }
 }
 
@@ -92,23 +46,22 @@ mod tests {
 
     #[test]
     fn a_fixed_source_never_changes() {
-        let source = PolicySource::from(policy("https://a.example"));
-        assert!(allows(&source.load(), "https://a.example"));
+        let source = PolicySource::Fixed(policy("https://a.example"));
+        assert!(source.with(|policy| allows(policy, "https://a.example")));
         assert!(allows(&source.current(), "https://a.example"));
     }
 
     #[test]
     fn a_live_source_follows_its_handle() {
         let handle = PolicyHandle::new(policy("https://a.example"));
-        let source = PolicySource::from(handle.clone());
-        let before = source.load();
+        let source = PolicySource::Live(handle.clone());
+        let before = source.current();
         handle.replace(policy("https://b.example"));
-        assert!(allows(&before, "https://a.example"), "loaded before: kept");
-        assert!(allows(&source.load(), "https://b.example"));
-        assert!(allows(&source.current(), "https://b.example"));
-        assert!(!allows(&source.clone().load(), "https://a.example"));
+        assert!(allows(&before, "https://a.example"), "taken before: kept");
         assert!(source.with(|policy| allows(policy, "https://b.example")));
-        let fixed = PolicySource::from(policy("https://a.example"));
-        assert!(fixed.with(|policy| allows(policy, "https://a.example")));
+        assert!(allows(&source.current(), "https://b.example"));
+        assert!(!source
+            .clone()
+            .with(|policy| allows(policy, "https://a.example")));
     }
 }

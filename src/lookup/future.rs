@@ -8,17 +8,22 @@ use std::task::{ready, Context, Poll};
 use http::{Response, StatusCode};
 use pin_project_lite::pin_project;
 
+use crate::future::{preflight_answer, ResponseFuture};
 use crate::policy::CorsHeaders;
+use crate::trace::Pending;
 
-/// The headers to send if the lookup allows the origin, and if it does not.
+/// The two answers a lookup chooses between, and their events.
 #[derive(Debug)]
-pub(crate) struct Answers {
+pub(crate) struct Alternatives {
     pub(crate) allowed: CorsHeaders,
     pub(crate) refused: CorsHeaders,
+    pub(crate) events: Pending,
 }
 
-impl Answers {
+impl Alternatives {
+    /// The headers of the answer the lookup chose, its event recorded.
     fn pick(self, allowed: bool) -> CorsHeaders {
+        self.events.settle(allowed);
         if allowed {
             self.allowed
         } else {
@@ -61,17 +66,14 @@ pin_project! {
 pin_project! {
     #[project = StateProj]
     enum State<F, L, B> {
-        /// A preflight the lists decided: answered at once.
-        Answered { response: Option<Response<B>> },
-        /// Any other request the lists decided: the application's response,
-        /// decorated.
-        Forwarded { #[pin] future: F, headers: Option<CorsHeaders> },
+        /// The lists decided: exactly what [`Cors`](crate::Cors) does.
+        Decided { #[pin] future: ResponseFuture<F, B> },
         /// A preflight waiting for the lookup.
         Preflight {
             #[pin] lookup: L,
             // `(refused, allowed)`.
             statuses: (StatusCode, StatusCode),
-            answers: Option<Answers>,
+            answers: Option<Alternatives>,
         },
         /// Any other request: the application and the lookup, both polled
         /// until both are done.
@@ -80,16 +82,8 @@ pin_project! {
             #[pin] future: F,
             allowed: Option<bool>,
             response: Option<Response<B>>,
-            answers: Option<Answers>,
+            answers: Option<Alternatives>,
         },
-    }
-}
-
-impl<F, L, B: Default> LookupFuture<F, L, B> {
-    pub(crate) fn answered(status: StatusCode, headers: CorsHeaders) -> Self {
-        Self::with(State::Answered {
-            response: Some(answer(status, headers)),
-        })
     }
 }
 
@@ -98,17 +92,14 @@ impl<F, L, B> LookupFuture<F, L, B> {
         Self { state }
     }
 
-    pub(crate) fn forwarded(future: F, headers: CorsHeaders) -> Self {
-        Self::with(State::Forwarded {
-            future,
-            headers: Some(headers),
-        })
+    pub(crate) fn decided(future: ResponseFuture<F, B>) -> Self {
+        Self::with(State::Decided { future })
     }
 
     pub(crate) fn preflight(
         lookup: L,
         statuses: (StatusCode, StatusCode),
-        answers: Answers,
+        answers: Alternatives,
     ) -> Self {
         Self::with(State::Preflight {
             lookup,
@@ -117,7 +108,7 @@ impl<F, L, B> LookupFuture<F, L, B> {
         })
     }
 
-    pub(crate) fn actual(lookup: L, future: F, answers: Answers) -> Self {
+    pub(crate) fn actual(lookup: L, future: F, answers: Alternatives) -> Self {
         Self::with(State::Actual {
             lookup,
             future,
@@ -126,14 +117,6 @@ impl<F, L, B> LookupFuture<F, L, B> {
             answers: Some(answers),
         })
     }
-}
-
-/// The layer's own answer to a preflight: empty, with the CORS headers.
-fn answer<B: Default>(status: StatusCode, headers: CorsHeaders) -> Response<B> {
-    let mut response = Response::new(B::default());
-    *response.status_mut() = status;
-    headers.apply_to(response.headers_mut());
-    response
 }
 
 const POLLED_AFTER_COMPLETION: &str = "LookupFuture polled after completion";
@@ -148,17 +131,7 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.project().state.project() {
-            StateProj::Answered { response } => match response.take() {
-                Some(response) => Poll::Ready(Ok(response)),
-                None => panic!("{POLLED_AFTER_COMPLETION}"),
-            },
-            StateProj::Forwarded { future, headers } => {
-                let mut response = ready!(future.poll(cx))?;
-                if let Some(headers) = headers.take() {
-                    headers.apply_to(response.headers_mut());
-                }
-                Poll::Ready(Ok(response))
-            }
+            StateProj::Decided { future } => future.poll(cx),
             StateProj::Preflight {
                 lookup,
                 statuses,
@@ -172,7 +145,7 @@ where
                     panic!("{POLLED_AFTER_COMPLETION}")
                 };
                 let status = if allowed { statuses.1 } else { statuses.0 };
-                Poll::Ready(Ok(answer(status, answers.pick(allowed))))
+                Poll::Ready(Ok(preflight_answer(status, answers.pick(allowed))))
             }
             StateProj::Actual {
                 lookup,

@@ -10,9 +10,11 @@ use http::{HeaderValue, Request, Response};
 use tower_service::Service;
 
 use super::bounded::{Bounded, LookupAnswer};
-use super::future::{Answers, LookupFuture};
-use crate::policy::{Detail, Policy};
+use super::future::{Alternatives, LookupFuture};
+use crate::future::ResponseFuture;
+use crate::policy::Policy;
 use crate::source::PolicySource;
+use crate::trace;
 
 /// A service applying a CORS [`Policy`] in front of `S`, asking `F` about
 /// the origins the policy's lists do not allow; made by
@@ -119,36 +121,38 @@ where
         // One policy decides both possible answers, even if a reload
         // replaces it meanwhile: they are worked out now, while the request
         // is at hand; once it has gone to the application, only the
-        // lookup's `bool` is left to choose between them.
+        // lookup's `bool` is left to choose between them. Both are decided
+        // as `Cors` decides, with the same detail for the same events.
+        let detail = trace::detail();
         let (refused, lookup) = self.policy.with(|policy| {
-            let refused = policy.decide(&request, Detail::Layer);
+            let refused = policy.decide(&request, detail);
             let lookup = policy
                 .origin_to_look_up(&request, &refused)
                 .cloned()
                 .map(|origin| {
-                    let allowed = policy.decide_assuming_origin_allowed(&request, Detail::Layer);
+                    let allowed = policy.decide_assuming_origin_allowed(&request, detail);
                     (origin, allowed)
                 });
             (refused, lookup)
         });
         let Some((origin, allowed)) = lookup else {
             // The lists decided: exactly what `Cors` does.
-            return match refused.preflight_status() {
-                Some(status) => LookupFuture::answered(status, refused.headers),
-                None => {
-                    let headers = refused.headers;
-                    LookupFuture::forwarded(self.inner.call(request), headers)
-                }
-            };
+            trace::record(detail, &refused, &request);
+            let status = refused.preflight_status();
+            let inner = &mut self.inner;
+            let future = ResponseFuture::decided(status, refused.headers, || inner.call(request));
+            return LookupFuture::decided(future);
         };
 
         let preflight = refused.preflight_status().zip(allowed.preflight_status());
-        let answers = Answers {
+        let answers = Alternatives {
+            events: trace::Pending::new(detail, &refused, &allowed, &request),
             allowed: allowed.headers,
             refused: refused.headers,
         };
 
         let (parts, body) = request.into_parts();
+        // The one call of the user's lookup, within its bounds.
         let lookup = self.lookup.ask(origin, &parts);
         match preflight {
             // Preflights never reach the application, also when allowed.

@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::answers::{self, AnswerSpec};
+use super::answer::{self, AnswerSpec};
 use super::config::PolicyConfig;
 use super::error::{ConfigError, ConfigProblem};
 use super::headers::{build_expose, AllowedHeaders};
@@ -427,7 +427,7 @@ impl PolicyBuilder {
                 headers,
                 private_network: config.allow_private_network,
                 debug: config.debug,
-                answers: answers::answers(&spec),
+                ready_made: answer::ready_made(&spec),
                 request_origin_fn: functions.request_origin_fn,
                 source: Configured::new(config, names),
             }),

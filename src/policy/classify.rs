@@ -2,12 +2,53 @@
 //! Fetch rules (`#cors-request`, `#cors-preflight-request`,
 //! `#cors-safelisted-method`, `#cors-safelisted-request-header`).
 
+use std::fmt;
+
 use http::header::{HeaderMap, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN, USER_AGENT};
 use http::Method;
 
-use super::decision::RequestKind;
 use super::headers::{is_forbidden_request_header, is_safelisted_request_header};
 use super::method;
+
+/// The kind of a request, by the Fetch rules (`#cors-request`,
+/// `#cors-preflight-request`, `#cors-safelisted-request-header`).
+///
+/// ```
+/// use tower_cors::policy::{Policy, RequestKind};
+/// use http::Request;
+///
+/// let policy = Policy::builder().allow_any_origin().build()?;
+/// let no_origin = Request::get("/").body(())?;
+/// assert_eq!(policy.classify(&no_origin), RequestKind::NotCors);
+/// assert_eq!(RequestKind::Preflight.to_string(), "preflight");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RequestKind {
+    /// No `Origin` header: not a CORS request.
+    NotCors,
+    /// A cross-origin request a browser sends without asking first: a
+    /// safelisted method (`GET`, `HEAD`, `POST`) with only safelisted
+    /// headers.
+    Simple,
+    /// `OPTIONS` with `Origin` and `Access-Control-Request-Method`: the
+    /// browser asking whether it may send an actual request.
+    Preflight,
+    /// A cross-origin request that needed a preflight first (or came from a
+    /// client that is not a browser).
+    Actual,
+}
+
+impl fmt::Display for RequestKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RequestKind::NotCors => "not a CORS request",
+            RequestKind::Simple => "simple request",
+            RequestKind::Preflight => "preflight",
+            RequestKind::Actual => "actual request",
+        })
+    }
+}
 
 /// Classifies a request by its method and headers alone.
 pub(crate) fn classify(method: &Method, headers: &HeaderMap) -> RequestKind {

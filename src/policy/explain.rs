@@ -12,10 +12,14 @@ use http::header::{HeaderMap, HeaderValue, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN
 use http::Method;
 
 use super::display::List;
-use super::headers::{for_each_requested, is_token};
-use super::method::{is_forbidden, is_safelisted};
+use super::headers::HeaderRule;
+use super::method::{is_forbidden, is_safelisted, MethodRule};
 use super::normal_form::Configured;
-use super::origin::{self, HostKind};
+use super::origin::{self, OriginRule};
+use super::predicate::{self, Unlisted};
+use super::refusal::Denied;
+use super::requested::for_each_requested;
+use super::token::is_token;
 use super::{Escaped, Policy, RequestHead, RequestKind};
 
 impl Policy {
@@ -77,7 +81,7 @@ impl Policy {
             [origin] => line(format_args!(
                 "origin {:?}: {}",
                 Escaped(origin.as_bytes()),
-                self.origin_verdict(n, origin)
+                self.origin_verdict(n, origin, request)
             )),
             _ => line(format_args!(
                 "origin: refused, {} Origin headers where a browser sends one",
@@ -86,9 +90,9 @@ impl Policy {
         }
         if kind == RequestKind::Preflight {
             if let Some(requested) = headers.get(ACCESS_CONTROL_REQUEST_METHOD) {
-                line(format_args!("{}", self.method_verdict(n, requested)));
+                line(format_args!("{}", self.method_verdict(&n, requested)));
             }
-            for verdict in self.header_verdicts(n, headers) {
+            for verdict in self.header_verdicts(&n, headers) {
                 line(format_args!("{verdict}"));
             }
         }
@@ -127,52 +131,56 @@ impl Policy {
         out
     }
 
-    /// Which rule allows `origin`, or why none does.
-    fn origin_verdict(&self, n: &Configured, origin: &HeaderValue) -> String {
+    /// Which rule allows `origin`, or why none does: the origin set and
+    /// the request predicate are asked, the very checks the decision makes.
+    fn origin_verdict<R: RequestHead + ?Sized>(
+        &self,
+        n: &Configured,
+        origin: &HeaderValue,
+        request: &R,
+    ) -> String {
         let bytes = origin.as_bytes();
+        let rules = &*self.rules;
         let listed = n.origin_lists();
-        if listed.any && bytes == b"null" {
-            return "allowed: any origin (*), null included".to_owned();
-        }
-        let Ok(parts) = origin::parse(bytes, false) else {
-            if bytes == b"null" {
-                return match n.config.allow_null_origin_dangerously {
-                    true => "allowed: null is allowed, dangerously (every sandboxed page sends it)"
-                        .to_owned(),
-                    false => "refused: null is the origin of sandboxed and opaque pages, \
-                              allowed only with allow_null_origin_dangerously"
-                        .to_owned(),
-                };
+        let named = |prefix: &str, suffix: &str| {
+            // The configured entry that allows it, asked one at a time.
+            match listed
+                .exact
+                .iter()
+                .chain(&listed.patterns)
+                .find(|entry| origin::entry_allows(entry, bytes))
+            {
+                Some(entry) => format!("{prefix} {entry}{suffix}"),
+                None => format!("{prefix}{suffix}"),
             }
-            return "refused, malformed: not scheme://host[:port] as a browser writes it"
-                .to_owned();
         };
-        if listed.any {
-            return "allowed: any origin (*)".to_owned();
+        let refused = match rules.origins.rule(bytes) {
+            Ok(OriginRule::Any) if bytes == b"null" => {
+                return "allowed: any origin (*), null included".to_owned()
+            }
+            Ok(OriginRule::Any) => return "allowed: any origin (*)".to_owned(),
+            Ok(OriginRule::Exact) => return "allowed, listed".to_owned(),
+            Ok(OriginRule::AnyPort) => return named("allowed by", " (any port)"),
+            Ok(OriginRule::Pattern) => return named("allowed by the pattern", ""),
+            Ok(OriginRule::Null) => {
+                return "allowed: null is allowed, dangerously (every sandboxed page sends it)"
+                    .to_owned()
+            }
+            Ok(OriginRule::Predicate) => return "allowed by allow_origin_fn".to_owned(),
+            Err(Denied::Malformed(_)) => {
+                return "refused, malformed: not scheme://host[:port] as a browser writes it"
+                    .to_owned()
+            }
+            Err(refused) => refused,
+        };
+        if predicate::allow_unlisted(rules, origin, request, Unlisted::Ask).is_ok() {
+            return "allowed by allow_origin_request_fn".to_owned();
         }
-        let text = std::str::from_utf8(bytes).unwrap_or_default();
-        if listed.exact.contains(&text) {
-            return "allowed, listed".to_owned();
-        }
-        let pattern = listed.patterns.iter().find(|pattern| {
-            origin::parse(pattern.as_bytes(), true).is_ok_and(|p| {
-                let domain = p.host.as_bytes();
-                let host = parts.host.as_bytes();
-                parts.host_kind == HostKind::Domain
-                    && p.scheme == parts.scheme
-                    && p.port == parts.port
-                    && host.len() > domain.len() + 1
-                    && host.ends_with(domain)
-                    && host[host.len() - domain.len() - 1] == b'.'
-            })
-        });
-        if let Some(pattern) = pattern {
-            return format!("allowed by the pattern {pattern}");
-        }
-        let evaluated = self.evaluate(&probe(origin));
-        let origin_fn = !n.functions.is_empty();
-        if origin_fn && evaluated.is_allowed() {
-            return "allowed by allow_origin_fn".to_owned();
+        debug_assert_eq!(refused, Denied::Origin);
+        if bytes == b"null" {
+            return "refused: null is the origin of sandboxed and opaque pages, allowed only \
+                    with allow_null_origin_dangerously"
+                .to_owned();
         }
         let mut why = format!(
             "refused: not among the allowed origins ({})",
@@ -181,7 +189,7 @@ impl Policy {
         if !listed.patterns.is_empty() {
             let _ = write!(why, ", matches no pattern ({})", List(&listed.patterns));
         }
-        if origin_fn {
+        if n.functions.contains(&"allow_origin_fn") {
             why.push_str(", and allow_origin_fn said no");
         }
         why
@@ -198,13 +206,13 @@ impl Policy {
         }
         // A token is printable ASCII with no quote or space.
         let method = std::str::from_utf8(bytes).unwrap_or_default();
-        let verdict = if is_safelisted(bytes) {
+        let rule = self.rules.methods.rule(bytes);
+        let verdict = if is_safelisted(bytes) || rule == Some(MethodRule::Safelisted) {
             "allowed: GET, HEAD and POST always are".to_owned()
-        } else if self.rules.methods.allows(bytes) {
-            match methods.iter().any(|m| m == method) {
-                true => "allowed, listed".to_owned(),
-                false => "allowed: any method (*)".to_owned(),
-            }
+        } else if rule == Some(MethodRule::Listed) {
+            "allowed, listed".to_owned()
+        } else if rule == Some(MethodRule::Any) {
+            "allowed: any method (*)".to_owned()
         } else if is_forbidden(bytes) {
             "refused: forbidden by the Fetch standard, no page can send it".to_owned()
         } else if let Some(listed) = methods.iter().find(|m| m.eq_ignore_ascii_case(method)) {
@@ -222,20 +230,21 @@ impl Policy {
     /// be read.
     fn header_verdicts(&self, n: &Configured, headers: &HeaderMap) -> Vec<String> {
         let mut lines = Vec::new();
-        let allowed = &n.config.allow_headers;
-        let any = allowed.iter().any(|h| h == "*");
         let read = for_each_requested(headers, |name| {
+            let rule = self.rules.headers.rule(name);
             // Names are tokens: printable ASCII.
             let name = String::from_utf8_lossy(name).to_ascii_lowercase();
-            let listed = allowed.iter().any(|h| h.eq_ignore_ascii_case(&name));
-            let verdict = if listed {
+            let verdict = if rule == Some(HeaderRule::Listed) {
                 "allowed, listed".to_owned()
-            } else if self.rules.headers.allows(name.as_bytes()) {
+            } else if rule == Some(HeaderRule::Any) {
                 "allowed: any header (*)".to_owned()
-            } else if any {
+            } else if self.rules.headers.reflects() {
                 "refused: * never covers authorization; list it to allow it".to_owned()
             } else {
-                format!("refused, not in the allowed headers ({})", List(allowed))
+                format!(
+                    "refused, not in the allowed headers ({})",
+                    List(&n.config.allow_headers)
+                )
             };
             lines.push(format!("header {name}: {verdict}"));
             Ok(())
@@ -263,11 +272,4 @@ fn kind_line(kind: RequestKind, method: &Method) -> String {
              preflight allowed it (or a client that is not a browser sent it)"
         ),
     }
-}
-
-/// A bare `GET` from `origin`: asks the policy about the origin alone.
-fn probe(origin: &HeaderValue) -> http::Request<()> {
-    let mut request = http::Request::new(());
-    request.headers_mut().insert(ORIGIN, origin.clone());
-    request
 }

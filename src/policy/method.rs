@@ -7,7 +7,7 @@
 //! `patch`, which an allowed `PATCH` does not cover.
 
 use super::error::ConfigProblem;
-use super::headers::is_token;
+use super::token::is_token;
 
 /// `GET`, `HEAD` and `POST` never need permission (`#cors-safelisted-method`).
 pub(crate) fn is_safelisted(method: &[u8]) -> bool {
@@ -83,13 +83,36 @@ impl Methods {
     /// judge it: safelisted methods always do.
     #[inline]
     pub(crate) fn allows(&self, method: &[u8]) -> bool {
+        self.rule(method).is_some()
+    }
+
+    /// Which rule lets a preflight ask for `method`, if one does.
+    #[inline]
+    pub(crate) fn rule(&self, method: &[u8]) -> Option<MethodRule> {
         match self {
-            Methods::Any => !is_forbidden(method),
-            Methods::Listed { names, .. } => {
-                is_safelisted(method) || names.iter().any(|n| **n == *method)
+            Methods::Any => (!is_forbidden(method)).then_some(MethodRule::Any),
+            Methods::Listed { names } => {
+                if is_safelisted(method) {
+                    Some(MethodRule::Safelisted)
+                } else if names.iter().any(|n| **n == *method) {
+                    Some(MethodRule::Listed)
+                } else {
+                    None
+                }
             }
         }
     }
+}
+
+/// Why a method passes a preflight (see [`Methods::rule`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MethodRule {
+    /// `GET`, `HEAD` or `POST`, which never need permission.
+    Safelisted,
+    /// Listed, byte for byte.
+    Listed,
+    /// Any method (`*`) but the forbidden ones.
+    Any,
 }
 
 #[cfg(test)]

@@ -37,17 +37,35 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Each concept has its own file: `origin` (syntax and matching), `method`,
-//! `headers` (safelist, allowed and exposed lists, request-header parsing),
-//! `classify`, `preflight`, `vary`, `decision` and `error`; `predicate`
-//! (origins decided with the request, or by a lookup), `config`
-//! (configuration as data) and `normal_form` (the one normal form of a
-//! configuration, which each policy keeps for reading back).
+//! # Files
+//!
+//! - `classify`: [`RequestKind`], and sorting requests into those kinds.
+//! - `decide`: the decision flow, from the request to an outcome.
+//! - `decision`: [`Decision`], what [`Policy::evaluate`] returns, and the
+//!   borrowed form the layer uses.
+//! - `refusal`: [`Refusal`], [`Malformed`] and their text on the wire.
+//! - `answer/`: which headers each outcome sends ([`CorsHeaders`]), the
+//!   maps ready-made from them at build time, and the `Vary` merge.
+//! - `preflight`: the method and header checks of a preflight, and its
+//!   answer (debug mode's too).
+//! - `origin/`: origin syntax, and the set of allowed origins.
+//! - `method`, `headers`, `token`, `requested`: methods, header names,
+//!   RFC 9110 tokens, and the `Access-Control-Request-Headers` parser.
+//! - `predicate`: origins decided with the request, and the pure half of
+//!   the asynchronous lookup.
+//! - `builder`, `config`, `normal_form`, `error`, `display`: the
+//!   configuration, as a builder and as data, the one normal form a built
+//!   policy keeps of it, its errors, and how a policy shows it.
+//! - `host`: the host a request was sent to (the URI's authority, else
+//!   the one `Host` header), for predicates and the forgery guard.
+//! - `explain`: [`Policy::explain`]. `trust`: the origins the cross-origin
+//!   request forgery guard trusts.
 
-mod answers;
+mod answer;
 mod builder;
 mod classify;
 mod config;
+mod decide;
 mod decision;
 mod display;
 mod error;
@@ -59,31 +77,34 @@ mod normal_form;
 mod origin;
 mod predicate;
 mod preflight;
+mod refusal;
+mod requested;
+mod token;
 mod trust;
-mod vary;
 
 use std::sync::Arc;
 
-use http::header::{HeaderMap, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
+use http::header::HeaderMap;
 use http::Method;
 
 pub(crate) use crate::escape::Escaped;
-use answers::SharedAnswers;
+pub use answer::CorsHeaders;
+use answer::SharedReadyMade;
 pub use builder::PolicyBuilder;
+pub use classify::RequestKind;
 pub use config::{NotSerializable, PolicyConfig};
-pub(crate) use decision::Verdict;
-pub use decision::{
-    CorsHeaders, Decision, Malformed, Refusal, RequestKind, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
-    ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK, CORS_REFUSAL,
-};
-use decision::{Denied, Grant};
+pub(crate) use decide::Detail;
+pub use decision::Decision;
+pub(crate) use decision::Outcome;
 pub use error::{ConfigError, ConfigProblem, OriginSyntaxError};
+pub use headers::{ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK, ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK};
+pub use predicate::RequestRef;
+pub use refusal::{Malformed, Refusal, CORS_REFUSAL};
 
 use headers::AllowedHeaders;
 use method::Methods;
 use origin::Origins;
-pub use predicate::RequestRef;
-use predicate::{RequestOriginPredicate, Unlisted};
+use predicate::RequestOriginPredicate;
 pub(crate) use trust::Derived;
 
 /// A validated, immutable CORS policy. Cloning it shares the configuration.
@@ -120,28 +141,14 @@ pub(crate) struct Rules {
     private_network: bool,
     /// Debug mode: see [`PolicyBuilder::debug`].
     debug: bool,
-    /// What every answer carries whatever the request.
-    answers: SharedAnswers,
+    /// What every answer carries whatever the request, and the maps
+    /// ready-made from it.
+    ready_made: SharedReadyMade,
     /// Asked about well-formed origins the lists refuse (`predicate`).
     request_origin_fn: Option<RequestOriginPredicate>,
     /// The configuration in normal form: [`Policy::config`] reports it, and
     /// `Display`, `Debug` and `explain` show it.
     source: normal_form::Configured,
-}
-
-/// How much [`Policy::decide`] works out beyond the headers to send.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Detail {
-    /// For [`Policy::evaluate`]: the exact kind (simple, actual, preflight
-    /// or not CORS) and the exact reason for any refusal.
-    Full,
-    /// For the layer, which sends the same headers for simple and actual
-    /// requests, and names the reason for a refusal only in a refused
-    /// preflight's answer: every cross-origin request that is not a
-    /// preflight is reported as actual, and when the refusal of its origin
-    /// is certain, the reason given is [`Denied::Origin`] even for an
-    /// origin that a full parse would call malformed.
-    Layer,
 }
 
 /// The parts of a request a CORS decision reads: implemented for
@@ -262,134 +269,6 @@ impl Policy {
         classify::classify(request.method(), request.headers())
     }
 
-    /// Decides what to answer to a request.
-    ///
-    /// - No `Origin`: [`RequestKind::NotCors`]; only `Vary: Origin` is sent,
-    ///   or, when any origin is allowed, `Access-Control-Allow-Origin: *`
-    ///   (and `-Expose-Headers`), since a constant answer must be on every
-    ///   response for caches to be safe to share.
-    /// - A preflight: allowed when the origin, the method and every requested
-    ///   header are; the answer carries `Access-Control-Allow-Origin`,
-    ///   `-Methods`, `-Headers`, `-Credentials`, `-Max-Age` as configured.
-    ///   Refused, it carries no `Access-Control-*` header at all.
-    /// - A simple or actual request: allowed when the origin is; the answer
-    ///   carries `Access-Control-Allow-Origin`, `-Credentials` and
-    ///   `-Expose-Headers`.
-    ///
-    /// Several `Origin` headers, or values no browser sends, are refused as
-    /// [`Refusal::Malformed`], except by an any-origin policy outside
-    /// preflights: its answer is `*` whatever `Origin` says. The cost does not grow with the number of
-    /// configured origins nor with the size of hostile headers.
-    ///
-    /// ```
-    /// use tower_cors::policy::{Policy, Refusal};
-    /// use http::{header, Request};
-    ///
-    /// let policy = Policy::builder().allow_origins(["https://app.example.com"]).build()?;
-    /// let request = Request::get("/").header("origin", "https://evil.example").body(())?;
-    /// let decision = policy.evaluate(&request);
-    /// assert_eq!(decision.refusal(), Some(&Refusal::OriginNotAllowed));
-    /// // Nothing is granted, but caches are still told the answer varies.
-    /// let sent: Vec<_> = decision.headers().iter().map(|(name, _)| name).collect();
-    /// assert_eq!(sent, [header::VARY]);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn evaluate<R: RequestHead + ?Sized>(&self, request: &R) -> Decision {
-        self.decide(request, Detail::Full).into_decision()
-    }
-
-    /// [`evaluate`](Self::evaluate) for a user, or what the layer needs of it
-    /// (see [`Detail`]).
-    pub(crate) fn decide<'r, R: RequestHead + ?Sized>(
-        &self,
-        request: &'r R,
-        detail: Detail,
-    ) -> Verdict<'r> {
-        self.decide_unlisted(request, detail, Unlisted::Ask)
-    }
-
-    /// [`decide`](Self::decide), with what decides on well-formed origins
-    /// the lists refuse.
-    fn decide_unlisted<'r, R: RequestHead + ?Sized>(
-        &self,
-        request: &'r R,
-        detail: Detail,
-        unlisted: Unlisted,
-    ) -> Verdict<'r> {
-        let (method, headers) = (request.method(), request.headers());
-        let rules = &*self.rules;
-        let mut origins = headers.get_all(ORIGIN).iter();
-        // An answer that does not depend on `Origin` must be the same on
-        // every response, or a cache serves a `fetch()` the answer to an
-        // `<img>` load or a navigation that had none
-        // (`#cors-protocol-and-http-caches`).
-        let Some(origin) = origins.next() else {
-            let grant = match rules.origins.constant() {
-                Some(allow_origin) => Grant::Actual { allow_origin },
-                None => Grant::Nothing {
-                    vary_origin: self.varies_by_origin(),
-                },
-            };
-            return Verdict {
-                kind: RequestKind::NotCors,
-                denied: None,
-                headers: CorsHeaders::new(&rules.answers, grant),
-            };
-        };
-
-        // Looked up once, for `OPTIONS` only: a first line makes a
-        // preflight, a second makes it malformed.
-        let (request_method, several_methods) = match *method == Method::OPTIONS {
-            true => {
-                let mut lines = headers.get_all(ACCESS_CONTROL_REQUEST_METHOD).iter();
-                (lines.next(), lines.next().is_some())
-            }
-            false => (None, false),
-        };
-        let preflight = request_method.is_some();
-        let kind = match detail {
-            _ if preflight => RequestKind::Preflight,
-            Detail::Full => classify::cross_origin_kind(method, headers),
-            Detail::Layer => RequestKind::Actual,
-        };
-
-        // A constant answer holds whatever the `Origin` lines say, even
-        // when malformed: only a preflight's answer may tell them apart.
-        let constant = match preflight {
-            true => None,
-            false => rules.origins.constant(),
-        };
-        let allow_origin = if let Some(allow_origin) = constant {
-            Ok(allow_origin)
-        } else if origins.next().is_some() {
-            Err(Denied::Malformed(Malformed::MultipleOrigins))
-        } else {
-            let reason_needed = preflight || detail == Detail::Full;
-            match rules.origins.check(origin, reason_needed) {
-                Err(Denied::Origin) => predicate::allow_unlisted(rules, origin, request, unlisted),
-                listed => listed,
-            }
-        };
-        let (grant, denied) = match (allow_origin, request_method) {
-            (Ok(allow_origin), Some(requested)) => {
-                preflight::answer(rules, allow_origin, requested, several_methods, headers)
-            }
-            (Ok(allow_origin), None) => (Grant::Actual { allow_origin }, None),
-            (Err(denied), Some(_)) => (denied.refused_preflight(), Some(denied)),
-            (Err(denied), None) => (
-                Grant::Nothing {
-                    vary_origin: self.varies_by_origin(),
-                },
-                Some(denied),
-            ),
-        };
-        Verdict {
-            kind,
-            denied,
-            headers: CorsHeaders::new(&rules.answers, grant),
-        }
-    }
-
     /// Whether the answer depends on the request's `Origin`, so that every
     /// response must carry `Vary: Origin`: true unless any origin is
     /// allowed with the constant `*`.
@@ -402,6 +281,6 @@ impl Policy {
     /// # Ok::<(), tower_cors::ConfigError>(())
     /// ```
     pub fn varies_by_origin(&self) -> bool {
-        self.rules.answers.values.vary_actual.is_some()
+        self.rules.ready_made.values.vary_actual.is_some()
     }
 }

@@ -18,9 +18,9 @@ use std::sync::Arc;
 
 use http::{HeaderMap, HeaderValue, Method, Uri};
 
-use super::decision::{Denied, Verdict};
 use super::origin;
-use super::{Detail, Policy, RequestHead, Rules};
+use super::refusal::Denied;
+use super::{RequestHead, Rules};
 
 /// The request as an origin predicate sees it: its method, URI and headers,
 /// borrowed. Given to the predicate of
@@ -191,8 +191,8 @@ pub(crate) fn allow_unlisted<R: RequestHead + ?Sized>(
     unlisted: Unlisted,
 ) -> Result<HeaderValue, Denied<'static>> {
     let allowed = match unlisted {
-        // Checked first: without a predicate, a refused origin costs
-        // nothing more than it did.
+        // Checked first: without a predicate, a refused origin costs no
+        // more than the lists' refusal.
         Unlisted::Ask => match &rules.request_origin_fn {
             Some(predicate) => well_formed(origin)
                 .is_some_and(|text| predicate.allows(text, &RequestRef::new(request))),
@@ -210,7 +210,7 @@ pub(crate) fn allow_unlisted<R: RequestHead + ?Sized>(
 
 /// The origin as text when it is one a browser could send, other than
 /// `null`; `None` for anything user code must not be asked about.
-fn well_formed(origin: &HeaderValue) -> Option<&str> {
+pub(crate) fn well_formed(origin: &HeaderValue) -> Option<&str> {
     let bytes = origin.as_bytes();
     if bytes == b"null" || origin::parse(bytes, false).is_err() {
         return None;
@@ -219,84 +219,15 @@ fn well_formed(origin: &HeaderValue) -> Option<&str> {
     std::str::from_utf8(bytes).ok()
 }
 
-impl Policy {
-    /// Decides as [`evaluate`](Self::evaluate) does, but as if the lists
-    /// allowed the request's origin: what the layer of
-    /// [`LookupLayer`](crate::lookup::LookupLayer) answers once its lookup
-    /// said yes. Only a single, well-formed, non-`null` origin can be
-    /// assumed allowed; methods, headers and everything else are still
-    /// checked, and a `null` or malformed origin is still refused.
-    ///
-    /// ```
-    /// use tower_cors::policy::{Policy, Refusal};
-    /// use http::{header, Request};
-    ///
-    /// let policy = Policy::builder()
-    ///     .allow_origins(["https://app.example.com"])
-    ///     .allow_methods(["PUT"])
-    ///     .allow_credentials(true)
-    ///     .build()?;
-    /// let preflight = |method: &str| {
-    ///     Request::options("/")
-    ///         .header("origin", "https://tenant.example.net")
-    ///         .header("access-control-request-method", method)
-    ///         .body(())
-    /// };
-    /// assert_eq!(policy.evaluate(&preflight("PUT")?).refusal(), Some(&Refusal::OriginNotAllowed));
-    ///
-    /// let assumed = policy.evaluate_assuming_origin_allowed(&preflight("PUT")?);
-    /// assert!(assumed.is_allowed());
-    /// assert_eq!(assumed.headers().get(&header::ACCESS_CONTROL_ALLOW_ORIGIN).unwrap(), "https://tenant.example.net");
-    /// assert_eq!(assumed.headers().get(&header::ACCESS_CONTROL_ALLOW_CREDENTIALS).unwrap(), "true");
-    /// // The method is still the policy's to allow.
-    /// let refused = policy.evaluate_assuming_origin_allowed(&preflight("DELETE")?);
-    /// assert!(matches!(refused.refusal(), Some(Refusal::MethodNotAllowed(_))));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn evaluate_assuming_origin_allowed<R: RequestHead + ?Sized>(
-        &self,
-        request: &R,
-    ) -> super::Decision {
-        self.decide_assuming_origin_allowed(request, Detail::Full)
-            .into_decision()
-    }
-
-    /// [`decide`](Self::decide) as if the lists allowed a well-formed origin.
-    pub(crate) fn decide_assuming_origin_allowed<'r, R: RequestHead + ?Sized>(
-        &self,
-        request: &'r R,
-        detail: Detail,
-    ) -> Verdict<'r> {
-        self.decide_unlisted(request, detail, Unlisted::Assume)
-    }
-
-    /// The origin an asynchronous lookup is to be asked about, when
-    /// `verdict` (this policy's for `request`) refused it only because the
-    /// lists and predicates do not allow it: a single, well-formed,
-    /// non-`null` origin. `None` for every other verdict.
-    pub(crate) fn origin_to_look_up<'r, R: RequestHead + ?Sized>(
-        &self,
-        request: &'r R,
-        verdict: &Verdict<'_>,
-    ) -> Option<&'r HeaderValue> {
-        if verdict.denied != Some(Denied::Origin) {
-            return None;
-        }
-        // A refusal for its origin means exactly one `Origin` line: two
-        // are refused as malformed before any list is read.
-        let origin = request.headers().get(http::header::ORIGIN)?;
-        well_formed(origin).map(|_| origin)
-    }
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
-    use crate::policy::Refusal;
+    use crate::policy::{Policy, Refusal};
     use http::Request;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    fn request(origin: &[u8], host: &str) -> Request<()> {
+    /// A `GET` from `origin` to `host`.
+    pub(crate) fn request(origin: &[u8], host: &str) -> Request<()> {
         Request::get("/")
             .header("origin", HeaderValue::from_bytes(origin).unwrap())
             .header("host", host)
@@ -304,7 +235,9 @@ mod tests {
             .unwrap()
     }
 
-    fn counting_policy(asked: Arc<AtomicUsize>) -> Policy {
+    /// A policy listing one origin, and allowing `https://app.{host}` by
+    /// a request predicate that counts how often it is asked.
+    pub(crate) fn counting_policy(asked: Arc<AtomicUsize>) -> Policy {
         Policy::builder()
             .allow_origins(["https://listed.example"])
             .allow_origin_request_fn(move |origin, request| {
@@ -349,25 +282,6 @@ mod tests {
     }
 
     #[test]
-    fn the_layer_asks_the_predicate_as_evaluate_does() {
-        // Exact origins only: the layer refuses an unlisted one without
-        // parsing it, so the predicate's own well-formedness check decides.
-        let asked = Arc::new(AtomicUsize::new(0));
-        let policy = counting_policy(asked.clone());
-        for (origin, host, allowed) in [
-            (&b"https://app.acme.example"[..], "acme.example", true),
-            (b"https://app.acme.example", "globex.example", false),
-            (b"https://app.acme.example/", "acme.example", false),
-        ] {
-            let request = request(origin, host);
-            let layer = policy.decide(&request, Detail::Layer);
-            assert_eq!(layer.denied.is_none(), allowed, "{origin:?} {host}");
-            assert_eq!(policy.evaluate(&request).is_allowed(), allowed);
-        }
-        assert_eq!(asked.load(Ordering::SeqCst), 4);
-    }
-
-    #[test]
     fn the_predicate_is_not_asked_about_listed_null_or_malformed_origins() {
         let asked = Arc::new(AtomicUsize::new(0));
         let policy = counting_policy(asked.clone());
@@ -401,38 +315,5 @@ mod tests {
             assumed(b"https://other.example/").refusal(),
             Some(Refusal::Malformed(_))
         ));
-    }
-
-    #[test]
-    fn only_origin_refusals_of_well_formed_origins_are_looked_up() {
-        let policy = Policy::builder()
-            .allow_origins(["https://listed.example"])
-            .allow_methods(["PUT"])
-            .build()
-            .unwrap();
-        let look_up = |request: &Request<()>| {
-            let verdict = policy.decide(request, Detail::Layer);
-            policy.origin_to_look_up(request, &verdict).cloned()
-        };
-        let unlisted = request(b"https://other.example", "h");
-        assert_eq!(look_up(&unlisted).unwrap(), "https://other.example");
-        assert_eq!(look_up(&request(b"https://listed.example", "h")), None);
-        assert_eq!(look_up(&request(b"null", "h")), None);
-        assert_eq!(look_up(&request(b"https://other.example/", "h")), None);
-        let no_origin = Request::get("/").body(()).unwrap();
-        assert_eq!(look_up(&no_origin), None);
-        let two = Request::get("/")
-            .header("origin", "https://other.example")
-            .header("origin", "https://other.example")
-            .body(())
-            .unwrap();
-        assert_eq!(look_up(&two), None);
-        // A listed origin refused for its method is not the lookup's business.
-        let delete = Request::options("/")
-            .header("origin", "https://listed.example")
-            .header("access-control-request-method", "DELETE")
-            .body(())
-            .unwrap();
-        assert_eq!(look_up(&delete), None);
     }
 }

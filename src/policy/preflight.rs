@@ -7,8 +7,11 @@
 use bytes::{BufMut, BytesMut};
 use http::header::{HeaderMap, HeaderValue};
 
-use super::decision::{Denied, Grant, Malformed, ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK};
-use super::headers::{for_each_requested, is_token, reflect_requested};
+use super::answer::Answer;
+use super::headers::ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK;
+use super::refusal::{Denied, Malformed};
+use super::requested::{for_each_requested, reflect_requested};
+use super::token::is_token;
 use super::Rules;
 
 /// What a preflight from an allowed origin (answered with `allow_origin`)
@@ -21,14 +24,14 @@ pub(crate) fn answer<'r>(
     method: &'r HeaderValue,
     several: bool,
     request: &'r HeaderMap,
-) -> (Grant, Option<Denied<'r>>) {
+) -> (Answer, Option<Denied<'r>>) {
     match check(rules, method, several, request) {
-        Ok(()) => (grant(rules, allow_origin, method, request), None),
+        Ok(()) => (granted(rules, allow_origin, method, request), None),
         Err(denied) if rules.debug && denied.is_method_or_header() => (
             debug_answer(rules, allow_origin, denied, request),
             Some(denied),
         ),
-        Err(denied) => (denied.refused_preflight(), Some(denied)),
+        Err(denied) => (Answer::refused_preflight(denied), Some(denied)),
     }
 }
 
@@ -57,15 +60,15 @@ fn check<'r>(
     })
 }
 
-fn grant(
+fn granted(
     rules: &Rules,
     allow_origin: HeaderValue,
     method: &HeaderValue,
     request: &HeaderMap,
-) -> Grant {
-    let answers = &rules.answers;
-    let methods = answers.echo_methods.then(|| method.clone());
-    let headers = if answers.echo_headers {
+) -> Answer {
+    let ready_made = &rules.ready_made;
+    let methods = ready_made.echo_methods.then(|| method.clone());
+    let headers = if ready_made.echo_headers {
         reflect_requested(request)
     } else {
         None
@@ -74,7 +77,7 @@ fn grant(
         && request
             .get(ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK)
             .is_some_and(|v| v == "true");
-    Grant::Preflight {
+    Answer::Preflight {
         allow_origin,
         methods,
         headers,
@@ -98,12 +101,12 @@ fn debug_answer(
     allow_origin: HeaderValue,
     denied: Denied<'_>,
     request: &HeaderMap,
-) -> Grant {
-    let headers = match rules.answers.echo_headers {
+) -> Answer {
+    let headers = match rules.ready_made.echo_headers {
         true => allowed_requested(rules, request),
         false => None,
     };
-    Grant::DebugPreflight {
+    Answer::DebugPreflight {
         allow_origin,
         headers,
         reason: denied.reason(),

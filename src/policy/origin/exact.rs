@@ -18,7 +18,7 @@ use foldhash::fast::RandomState;
 use http::HeaderValue;
 
 use super::syntax::OriginParts;
-use crate::policy::answers;
+use crate::policy::answer as answers;
 
 /// Each exact origin with its `Access-Control-Allow-Origin` value,
 /// built once (see `answers`) so that answering copies no bytes.

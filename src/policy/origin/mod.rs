@@ -18,10 +18,10 @@ use std::sync::Arc;
 
 use http::HeaderValue;
 
-use super::decision::{Denied, Malformed};
+use super::refusal::{Denied, Malformed};
 use exact::ExactOrigins;
 use pattern::Patterns;
-pub(crate) use syntax::{parse, HostKind, OriginParts};
+pub(crate) use syntax::{parse, OriginParts};
 pub(crate) use validate::{validate, Trust};
 
 /// A user predicate deciding on origins the lists do not cover.
@@ -75,6 +75,7 @@ impl OriginSet {
     /// Without `reason_needed`, an origin that only exact origins could
     /// allow is refused as [`Denied::Origin`] without parsing it to tell a
     /// malformed one apart: the answer is the same.
+    #[inline]
     fn check(
         &self,
         origin: &HeaderValue,
@@ -84,36 +85,84 @@ impl OriginSet {
         if let Some(value) = self.exact.get(bytes) {
             return Ok(value.clone());
         }
-        if bytes == b"null" {
-            return if self.null {
-                Ok(origin.clone())
-            } else {
-                Err(Denied::Origin)
-            };
-        }
         if !reason_needed
+            && bytes != b"null"
             && self.patterns.is_empty()
             && self.predicate.is_none()
             && !self.exact.has_any_port()
         {
             return Err(Denied::Origin);
         }
+        self.rule_beyond_exact(bytes).map(|_| origin.clone())
+    }
+
+    /// Which rule allows `origin`, or why none does.
+    fn rule(&self, origin: &[u8]) -> Result<OriginRule, Denied<'static>> {
+        match self.exact.get(origin) {
+            Some(_) => Ok(OriginRule::Exact),
+            None => self.rule_beyond_exact(origin),
+        }
+    }
+
+    /// The rules after the exact lookup, in the order they are tried:
+    /// `null`, the syntax, a host on any port, a pattern, the predicate.
+    fn rule_beyond_exact(&self, bytes: &[u8]) -> Result<OriginRule, Denied<'static>> {
+        if bytes == b"null" {
+            return match self.null {
+                true => Ok(OriginRule::Null),
+                false => Err(Denied::Origin),
+            };
+        }
         let Ok(parts) = parse(bytes, false) else {
             return Err(Denied::Malformed(Malformed::InvalidOrigin));
         };
-        let by_pattern = self.exact.allows_any_port(bytes, &parts) || self.patterns.matches(&parts);
-        let by_predicate = || {
-            // `parse` accepted only ASCII, so this is the same text.
-            self.predicate.as_ref().is_some_and(|predicate| {
-                std::str::from_utf8(bytes).is_ok_and(|text| predicate(text))
-            })
-        };
-        if by_pattern || by_predicate() {
-            Ok(origin.clone())
-        } else {
-            Err(Denied::Origin)
+        if self.exact.allows_any_port(bytes, &parts) {
+            return Ok(OriginRule::AnyPort);
+        }
+        if self.patterns.matches(&parts) {
+            return Ok(OriginRule::Pattern);
+        }
+        // `parse` accepted only ASCII, so this is the same text.
+        let by_predicate = self
+            .predicate
+            .as_ref()
+            .is_some_and(|predicate| std::str::from_utf8(bytes).is_ok_and(|text| predicate(text)));
+        match by_predicate {
+            true => Ok(OriginRule::Predicate),
+            false => Err(Denied::Origin),
         }
     }
+}
+
+/// The rule of an origin set that allows an origin: what
+/// [`Policy::explain`](super::Policy::explain) names, asked of the same
+/// checks the requests go through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OriginRule {
+    /// Any origin is allowed (`*`).
+    Any,
+    /// Listed byte for byte.
+    Exact,
+    /// A host listed with the port `*`.
+    AnyPort,
+    /// A `scheme://*.domain[:port]` pattern.
+    Pattern,
+    /// `null`, allowed explicitly.
+    Null,
+    /// The `allow_origin_fn` predicate.
+    Predicate,
+}
+
+/// Whether the one configured origin or pattern `configured` allows
+/// `origin`, by the same checks a whole set makes: for naming the entry
+/// that matched. False when `configured` is not a valid origin.
+pub(crate) fn entry_allows(configured: &str, origin: &[u8]) -> bool {
+    let Ok(parts) = parse(configured.as_bytes(), true) else {
+        return false;
+    };
+    let mut set = OriginSet::default();
+    set.insert(configured, &parts);
+    set.rule(origin).is_ok()
 }
 
 impl Origins {
@@ -136,14 +185,28 @@ impl Origins {
         origin: &HeaderValue,
         reason_needed: bool,
     ) -> Result<HeaderValue, Denied<'static>> {
-        let bytes = origin.as_bytes();
         match self {
-            Origins::Any if bytes == b"null" || parse(bytes, false).is_ok() => {
-                Ok(HeaderValue::from_static("*"))
-            }
-            Origins::Any => Err(Denied::Malformed(Malformed::InvalidOrigin)),
+            Origins::Any => any_rule(origin.as_bytes()).map(|_| HeaderValue::from_static("*")),
             Origins::Listed(set) => set.check(origin, reason_needed),
         }
+    }
+
+    /// Which rule allows `origin`, or why none does: the checks of
+    /// [`check`](Self::check), each named.
+    pub(crate) fn rule(&self, origin: &[u8]) -> Result<OriginRule, Denied<'static>> {
+        match self {
+            Origins::Any => any_rule(origin),
+            Origins::Listed(set) => set.rule(origin),
+        }
+    }
+}
+
+/// An any-origin policy allows every origin a browser sends, `null`
+/// included, and nothing else.
+fn any_rule(origin: &[u8]) -> Result<OriginRule, Denied<'static>> {
+    match origin == b"null" || parse(origin, false).is_ok() {
+        true => Ok(OriginRule::Any),
+        false => Err(Denied::Malformed(Malformed::InvalidOrigin)),
     }
 }
 
@@ -289,6 +352,49 @@ mod tests {
         // A malformed origin is still told apart when the reason is needed.
         assert_eq!(
             check(&set, "http://localhost:*"),
+            Err(Denied::Malformed(Malformed::InvalidOrigin))
+        );
+    }
+
+    #[test]
+    fn the_rule_named_is_the_one_that_allows() {
+        let set = set_of(&[
+            "https://a.example",
+            "http://localhost:*",
+            "https://*.example.com:*",
+        ]);
+        let cases = [
+            ("https://a.example", Ok(OriginRule::Exact)),
+            ("http://localhost:5173", Ok(OriginRule::AnyPort)),
+            ("http://localhost", Ok(OriginRule::AnyPort)),
+            ("https://x.example.com:3000", Ok(OriginRule::Pattern)),
+            ("https://x.example.com", Ok(OriginRule::Pattern)),
+            ("https://b.example", Err(Denied::Origin)),
+            ("null", Err(Denied::Origin)),
+            (
+                "https://a.example/",
+                Err(Denied::Malformed(Malformed::InvalidOrigin)),
+            ),
+        ];
+        for (origin, rule) in cases {
+            assert_eq!(set.rule(origin.as_bytes()), rule, "{origin}");
+            // The same verdict as the check requests go through.
+            assert_eq!(check(&set, origin).is_ok(), rule.is_ok(), "{origin}");
+        }
+        assert!(entry_allows("http://localhost:*", b"http://localhost:8080"));
+        assert!(entry_allows(
+            "https://*.example.com:*",
+            b"https://x.example.com:1"
+        ));
+        assert!(!entry_allows(
+            "https://*.example.com",
+            b"https://x.example.com:1"
+        ));
+        assert!(!entry_allows("not an origin", b"https://x.example.com"));
+        let any = Origins::Any;
+        assert_eq!(any.rule(b"null"), Ok(OriginRule::Any));
+        assert_eq!(
+            any.rule(b"https://x.example/"),
             Err(Denied::Malformed(Malformed::InvalidOrigin))
         );
     }

@@ -1,7 +1,7 @@
-//! Answers: the header values a policy sends whatever the request, and the
-//! header maps ready-made from them, built once with the policy.
+//! The header values a policy sends whatever the request, and the header
+//! maps ready-made from them, built once with the policy.
 //!
-//! Each policy owns its answers ([`SharedAnswers`], one `Arc`): every
+//! Each policy owns its answers ([`SharedReadyMade`], one `Arc`): every
 //! decision the policy makes holds a count on them, so a response still in
 //! flight keeps the values of the policy that decided it after a reload
 //! replaced that policy. The values themselves are ordinary shared
@@ -17,7 +17,9 @@ use std::sync::Arc;
 
 use http::header::{HeaderMap, HeaderValue};
 
-use super::decision::{entries, Grant, Malformed, Summary, MAX_LEN, PLACEHOLDER};
+use super::entries::{entries, AnswerValues, MAX_LEN, PLACEHOLDER};
+use super::{Answer, RefusedMap};
+use crate::policy::refusal::Malformed;
 
 /// What a policy answers with, as configured.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -53,25 +55,11 @@ impl AnswerSpec {
     }
 }
 
-/// The values themselves.
-#[derive(Debug)]
-pub(crate) struct AnswerValues {
-    pub(crate) credentials: Option<HeaderValue>,
-    pub(crate) expose: Option<HeaderValue>,
-    pub(crate) max_age: Option<HeaderValue>,
-    pub(crate) allow_methods: Option<HeaderValue>,
-    pub(crate) allow_headers: Option<HeaderValue>,
-    /// `Vary` of every answer but a preflight's: `origin`, unless the answer
-    /// is the constant `*`.
-    pub(crate) vary_actual: Option<HeaderValue>,
-    pub(crate) vary_preflight: Option<HeaderValue>,
-}
-
 /// The values, and the header maps of the answers that need nothing from
 /// the request but the values marked [`PLACEHOLDER`]: a response with no
 /// header yet gets a copy of one, which costs less than inserting each
 /// header into a new map.
-pub(crate) struct Answers {
+pub(crate) struct ReadyMade {
     pub(crate) values: AnswerValues,
     pub(crate) echo_methods: bool,
     pub(crate) echo_headers: bool,
@@ -81,18 +69,18 @@ pub(crate) struct Answers {
     pub(crate) actual: HeaderMap,
     /// An allowed preflight (without Private Network Access).
     pub(crate) preflight: HeaderMap,
-    /// A refused preflight, by [`Summary`].
-    pub(crate) refused: [HeaderMap; Summary::ALL.len()],
+    /// A refused preflight, by [`RefusedMap`].
+    pub(crate) refused: [HeaderMap; RefusedMap::ALL.len()],
     /// A malformed preflight, by [`Malformed`] (each has its own reason).
     pub(crate) malformed: [HeaderMap; Malformed::ALL.len()],
 }
 
 /// A policy's answers, shared by the policy's clones and by every
 /// decision it made.
-pub(crate) type SharedAnswers = Arc<Answers>;
+pub(crate) type SharedReadyMade = Arc<ReadyMade>;
 
-impl Answers {
-    fn build(spec: &AnswerSpec) -> Answers {
+impl ReadyMade {
+    fn build(spec: &AnswerSpec) -> ReadyMade {
         let optional = |bytes: Option<&[u8]>| bytes.and_then(value);
         let max_age = spec.max_age.map(|secs| secs.to_string());
         let vary_preflight = spec.vary_preflight();
@@ -105,31 +93,31 @@ impl Answers {
             vary_actual: spec.by_origin.then(|| HeaderValue::from_static("origin")),
             vary_preflight: optional(Some(vary_preflight.as_bytes()).filter(|v| !v.is_empty())),
         };
-        let map = |grant: Grant| {
+        let map = |answer: Answer| {
             // Room for every header an answer can have: a copy keeps the
             // size of the table, so headers added to it later (axum adds
             // `Allow` to preflight answers) need no new table.
             let mut map = HeaderMap::with_capacity(MAX_LEN);
-            for (name, value) in entries(&values, &grant).into_iter().flatten() {
+            for (name, value) in entries(&values, &answer).into_iter().flatten() {
                 map.append(name, value.clone());
             }
             // A copy keeps the table but holds only the entries there are.
             map.clone()
         };
         let placeholder = || PLACEHOLDER.clone();
-        let vary_only = map(Grant::Nothing { vary_origin: true });
-        let actual = map(Grant::Actual {
+        let vary_only = map(Answer::Nothing { vary_origin: true });
+        let actual = map(Answer::Actual {
             allow_origin: placeholder(),
         });
-        let preflight = map(Grant::Preflight {
+        let preflight = map(Answer::Preflight {
             allow_origin: placeholder(),
             methods: spec.echo_methods.then(placeholder),
             headers: spec.echo_headers.then(placeholder),
             private_network: false,
         });
-        let refused = Summary::ALL.map(|summary| map(Grant::RefusedPreflight(summary)));
-        let malformed = Malformed::ALL.map(|malformed| map(Grant::RefusedMalformed(malformed)));
-        Answers {
+        let refused = RefusedMap::ALL.map(|refused| map(Answer::RefusedPreflight(refused)));
+        let malformed = Malformed::ALL.map(|malformed| map(Answer::RefusedMalformed(malformed)));
+        ReadyMade {
             values,
             echo_methods: spec.echo_methods,
             echo_headers: spec.echo_headers,
@@ -142,15 +130,15 @@ impl Answers {
     }
 }
 
-impl fmt::Debug for Answers {
+impl fmt::Debug for ReadyMade {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.values.fmt(f)
     }
 }
 
-/// The answers for `spec`, built for one policy.
-pub(crate) fn answers(spec: &AnswerSpec) -> SharedAnswers {
-    Arc::new(Answers::build(spec))
+/// The values and maps for `spec`, built for one policy.
+pub(crate) fn ready_made(spec: &AnswerSpec) -> SharedReadyMade {
+    Arc::new(ReadyMade::build(spec))
 }
 
 /// `bytes` as a header value whose copies share one reference-counted
@@ -180,7 +168,7 @@ mod tests {
         }
     }
 
-    fn values(answers: &Answers) -> Vec<Option<&[u8]>> {
+    fn values(answers: &ReadyMade) -> Vec<Option<&[u8]>> {
         let v = &answers.values;
         [
             &v.credentials,
@@ -198,7 +186,7 @@ mod tests {
 
     #[test]
     fn values_follow_the_settings() {
-        let answers = answers(&AnswerSpec {
+        let answers = ready_made(&AnswerSpec {
             echo_methods: true,
             echo_headers: true,
             ..spec(600)
@@ -215,14 +203,14 @@ mod tests {
                 Some(b"origin, access-control-request-method, access-control-request-headers"),
             ]
         );
-        let any = super::answers(&AnswerSpec::default());
+        let any = ready_made(&AnswerSpec::default());
         assert_eq!(values(&any), [None; 7]);
     }
 
     #[test]
     fn each_policy_builds_its_own_answers_and_frees_them() {
-        let first = answers(&spec(1));
-        let second = answers(&spec(1));
+        let first = ready_made(&spec(1));
+        let second = ready_made(&spec(1));
         // Nothing shared between policies, so nothing outlives them.
         assert!(!Arc::ptr_eq(&first, &second));
         assert_eq!(values(&first), values(&second));
