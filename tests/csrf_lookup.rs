@@ -20,6 +20,11 @@ const TENANT: &str = "https://www.acme.example";
 /// The application, behind the CORS layer and the guard; the lookup
 /// allows `https://www.<host>` for the request's host, counting its runs.
 fn app(runs: Arc<AtomicUsize>, handled: Arc<AtomicUsize>) -> Router {
+    app_with(runs, handled, false)
+}
+
+/// The same, with a lookup that allows every origin when `allow_all`.
+fn app_with(runs: Arc<AtomicUsize>, handled: Arc<AtomicUsize>, allow_all: bool) -> Router {
     let policy = Policy::builder()
         .allow_origins(["https://app.example.com"])
         .allow_credentials(true)
@@ -32,7 +37,7 @@ fn app(runs: Arc<AtomicUsize>, handled: Arc<AtomicUsize>) -> Router {
         let runs = runs.clone();
         async move {
             runs.fetch_add(1, Ordering::SeqCst);
-            host.is_some_and(|host| origin == format!("https://www.{host}").as_str())
+            allow_all || host.is_some_and(|host| origin == format!("https://www.{host}").as_str())
         }
     };
     let cors = LookupLayer::new(policy, lookup);

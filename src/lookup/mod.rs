@@ -78,6 +78,15 @@
 //! [`Policy`](crate::Policy) with the whole list whenever it changes is
 //! usually faster still and needs no lookup at all.
 //!
+//! # The CSRF guard and the lookup
+//!
+//! [`CsrfLayer::from_policy`](crate::csrf::CsrfLayer::from_policy) cannot
+//! see a lookup, so it refuses a tenant's credentialed cross-site `POST`.
+//! [`LookupLayer::csrf_layer`] makes the guard that also asks this layer's
+//! lookup (with its timeout and cache) about an origin it would refuse,
+//! and trusts it when the lookup allows it and it is `https` (or plain
+//! `http` on loopback).
+//!
 //! # What a request waits for
 //!
 //! - A preflight waits for the lookup (at most the timeout), and no
