@@ -131,7 +131,7 @@ where
             let verdict = policy.decide(&request, Detail::Layer);
             policy.origin_to_look_up(&request, &verdict).cloned()
         });
-        let Some(origin) = origin.filter(|origin| trusted_origin_form(origin)) else {
+        let Some(origin) = origin.filter(trusted_origin_form) else {
             return CsrfLookupFuture::refused(refuse(refused, &request));
         };
         let (parts, body) = request.into_parts();
