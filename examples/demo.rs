@@ -14,10 +14,11 @@
 //!   `fetch()` and shows what the browser let it read; `?debug=1` runs the
 //!   same cases against the debug-mode API.
 //!
-//! The API's `/csrf/transfer` is also behind a [`CsrfLayer`] trusting the
-//! same policy: the page's last rows submit a form to it from another site
-//! (refused before the handler) and from the page itself (allowed), and
-//! show the handler's run count.
+//! The API's `/csrf/transfer` and `/csrf/socket` (a WebSocket echo) are
+//! also behind a [`CsrfLayer`] trusting the same policy: the page's last
+//! rows submit a form to the first and open a WebSocket to the second,
+//! from another site (refused before the handler) and from the page
+//! itself (allowed), and show the handlers' run counts.
 //!
 //! Because the page and the API have different ports they are different
 //! origins, so every call is a CORS request and the browser, not this
@@ -45,6 +46,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use axum::extract::ws::{Message, WebSocketUpgrade};
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
@@ -589,22 +591,28 @@ async fn strict_data(Extension(app): Extension<AppReached>) -> Json<Value> {
 // Cross-origin request forgery: the CSRF rows (examples/demo/csrf.js)
 // ---------------------------------------------------------------------------
 
-/// How many times the `/csrf/transfer` handler ran, shown by the page.
+/// How many times the `/csrf/transfer` and `/csrf/socket` handlers ran,
+/// shown by the page.
 #[derive(Debug, Clone, Default)]
-struct TransferCount(Arc<AtomicU64>);
+struct CsrfCounts {
+    transfers: Arc<AtomicU64>,
+    sockets: Arc<AtomicU64>,
+}
 
-/// `/csrf/transfer` and `/csrf/count` behind a `CsrfLayer` trusting what
-/// the API's CORS policy allows, inside the `CorsLayer` (so that a refusal
-/// sent to an allowed page still carries CORS headers) and the recorder;
-/// and `/csrf/attacker`, a page the browser loads from the API's *other*
-/// host name (`127.0.0.1` against `localhost`): another site, whose form
-/// the guard must refuse. It sits outside the recorder: only the forged
+/// `/csrf/transfer`, `/csrf/socket` (a WebSocket echo) and `/csrf/count`
+/// behind a `CsrfLayer` trusting what the API's CORS policy allows, inside
+/// the `CorsLayer` (so that a refusal sent to an allowed page still
+/// carries CORS headers) and the recorder; and `/csrf/attacker`, a page
+/// the browser loads from the API's *other* host name (`127.0.0.1`
+/// against `localhost`): another site, whose form and WebSocket the guard
+/// must refuse (browsers apply no CORS to WebSockets). It sits outside the recorder: only the forged
 /// POST belongs to the row.
 fn csrf_routes(policy: Policy, log: &DecisionLog) -> Router {
     let guarded = Router::new()
         .route("/csrf/transfer", post(transfer))
-        .route("/csrf/count", get(transfer_count))
-        .with_state(TransferCount::default())
+        .route("/csrf/socket", get(socket))
+        .route("/csrf/count", get(csrf_counts))
+        .with_state(CsrfCounts::default())
         .layer(CsrfLayer::from_policy(&policy));
     with_cors(guarded, policy, log).route(
         "/csrf/attacker",
@@ -614,20 +622,44 @@ fn csrf_routes(policy: Policy, log: &DecisionLog) -> Router {
 
 /// A state-changing handler: it runs only for requests the guard passed.
 async fn transfer(
-    State(count): State<TransferCount>,
+    State(counts): State<CsrfCounts>,
     Extension(app): Extension<AppReached>,
     body: String,
 ) -> Json<Value> {
     app.mark();
-    let count = count.0.fetch_add(1, Ordering::SeqCst) + 1;
+    let count = counts.transfers.fetch_add(1, Ordering::SeqCst) + 1;
     Json(json!({ "transferred": body, "count": count }))
 }
 
-/// `GET /csrf/count`: how many times `transfer` ran.
-async fn transfer_count(State(count): State<TransferCount>) -> impl IntoResponse {
+/// A WebSocket the user's cookies would open: it runs only for handshakes
+/// the guard passed, and answers each text message `m` with `echo:m`.
+async fn socket(
+    State(counts): State<CsrfCounts>,
+    Extension(app): Extension<AppReached>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    app.mark();
+    counts.sockets.fetch_add(1, Ordering::SeqCst);
+    upgrade.on_upgrade(|mut socket| async move {
+        while let Some(Ok(message)) = socket.recv().await {
+            if let Message::Text(text) = message {
+                let reply = format!("echo:{}", text.as_str());
+                if socket.send(Message::Text(reply.into())).await.is_err() {
+                    return;
+                }
+            }
+        }
+    })
+}
+
+/// `GET /csrf/count`: how many times `transfer` and `socket` ran.
+async fn csrf_counts(State(counts): State<CsrfCounts>) -> impl IntoResponse {
     (
         [(CACHE_CONTROL, "no-store")],
-        Json(json!({ "count": count.0.load(Ordering::SeqCst) })),
+        Json(json!({
+            "count": counts.transfers.load(Ordering::SeqCst),
+            "sockets": counts.sockets.load(Ordering::SeqCst),
+        })),
     )
 }
 

@@ -12,7 +12,9 @@
 //!   (`app.example.localhost`, `evil.example.localhost`,
 //!   `notexample.localhost`, ...) as well as by port with no hosts file.
 //! - Cases: `browser/cases.rs`; the forgery cases against the CSRF guard
-//!   (`browser/csrf.rs`); then the demo's page (`browser/demo.rs`).
+//!   (`browser/csrf.rs`); cross-site WebSocket handshakes against the same
+//!   guard (`browser/websocket.rs`); then the demo's page
+//!   (`browser/demo.rs`).
 //!
 //! `BROWSERS=firefox` (or `chromium,webkit`, ...) picks the engines; all
 //! three by default. A missing engine is skipped with one line, unless `CI`
@@ -28,6 +30,8 @@ mod demo;
 mod driver;
 #[path = "browser/servers.rs"]
 mod servers;
+#[path = "browser/websocket.rs"]
+mod websocket;
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -151,6 +155,7 @@ async fn run(tools: &Tools) -> Result<Vec<Outcome>, String> {
     let mut outcomes = cases::run_all(&browser.client, &servers, cases::all()).await;
     outcomes.extend(cases::private_network_replays(&servers).await);
     outcomes.extend(csrf::check(&browser.client, &servers).await);
+    outcomes.extend(websocket::check(&browser.client, &servers, browser.engine.name()).await);
     // After the cases: the demo sets its own cookies on `localhost`, which
     // the credentialed cases would otherwise receive.
     outcomes.extend(demo::check(&browser.client, browser.engine.name()).await);

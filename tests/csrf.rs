@@ -2,7 +2,8 @@
 //! step of the rules as a table, checked by the pure `csrf::check` and
 //! through the tower layer over an application that counts its calls;
 //! trusted origins shared with the CORS policy; bypass paths and their
-//! near-misses; configuration errors; hostile input; and properties.
+//! near-misses; WebSocket handshakes; configuration errors; hostile
+//! input; and properties.
 //!
 //! The tables trust an `https://*.example.org` pattern, which, as for a
 //! credentialed CORS policy, needs the `public-suffix` feature; without it
@@ -11,6 +12,9 @@
 #[cfg(feature = "public-suffix")]
 #[path = "csrf/hostile.rs"]
 mod hostile;
+#[cfg(feature = "public-suffix")]
+#[path = "csrf/http2.rs"]
+mod http2;
 #[cfg(feature = "public-suffix")]
 #[path = "csrf/properties.rs"]
 mod properties;
@@ -21,6 +25,9 @@ mod refusal;
 #[path = "csrf/rules.rs"]
 mod rules;
 #[cfg(feature = "public-suffix")]
+#[path = "csrf/sockets.rs"]
+mod sockets;
+#[cfg(feature = "public-suffix")]
 #[path = "csrf/support.rs"]
 mod support;
 #[cfg(all(feature = "tracing", feature = "public-suffix"))]
@@ -29,6 +36,12 @@ mod tracing_events;
 #[cfg(feature = "public-suffix")]
 #[path = "csrf/trust.rs"]
 mod trust;
+#[cfg(feature = "public-suffix")]
+#[path = "csrf/websocket.rs"]
+mod websocket;
+#[cfg(feature = "public-suffix")]
+#[path = "csrf/websocket_properties.rs"]
+mod websocket_properties;
 
 #[cfg(not(feature = "public-suffix"))]
 #[test]

@@ -1,8 +1,9 @@
 // The demo's CSRF rows, added to demo.js's CASES (see `csrfCases()` there):
-// the API's /csrf/transfer is behind CsrfLayer::from_policy inside the
-// CorsLayer, and counts how often its handler ran (/csrf/count). A form a
-// page of another site submits is refused before the handler; the same
-// form from this page, whose origin the CORS policy allows, goes through.
+// the API's /csrf/transfer and its WebSocket /csrf/socket are behind
+// CsrfLayer::from_policy inside the CorsLayer, and count how often their
+// handlers ran (/csrf/count). A form a page of another site submits, and a
+// WebSocket it opens, are refused before the handler; the same from this
+// page, whose origin the CORS policy allows, go through.
 // Uses url(), API, RUN and REQUEST_ALLOWED from demo.js, read when the
 // cases run.
 "use strict";
@@ -13,8 +14,48 @@
 const CSRF_REFUSED = { preflight: false, allowed: false, app: false, status: 403 };
 
 async function transferCount() {
+  return (await csrfCounts()).count;
+}
+
+async function socketCount() {
+  return (await csrfCounts()).sockets;
+}
+
+async function csrfCounts() {
   const response = await fetch(`${API}/csrf/count?run=${RUN}`);
-  return (await response.json()).count;
+  return response.json();
+}
+
+// A WebSocket handshake the guard passed: answered 101, the handler ran.
+const SOCKET_ALLOWED = { preflight: false, allowed: true, app: true, status: 101 };
+
+// Resolves with `event`'s first `message` for which `check` holds. No
+// timer: a screenshot under virtual time fires timers early, and every
+// socket here ends in an event anyway (a message, or error then close).
+function nextMessage(check) {
+  return new Promise((resolve) => {
+    window.addEventListener("message", function listener(e) {
+      if (!check(e)) return;
+      window.removeEventListener("message", listener);
+      resolve(e);
+    });
+  });
+}
+
+// Opens a WebSocket to `target`, sends "ping", and resolves with the echo;
+// rejects when the socket fails or closes first (a refused handshake fires
+// error, then close). Settles on the socket's own events only.
+function socketEcho(target) {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(target);
+    socket.addEventListener("open", () => socket.send("ping"));
+    socket.addEventListener("message", (event) => {
+      resolve(event.data);
+      socket.close();
+    });
+    socket.addEventListener("error", () => reject(new Error("the socket failed (error event)")));
+    socket.addEventListener("close", () => reject(new Error("the socket closed before a message")));
+  });
 }
 
 // Waits for `event` on `target` until `check(event)` holds, or fails after 8 s.
@@ -87,6 +128,44 @@ function csrfCases() {
         frame.remove();
         const after = await transferCount();
         return { detail: `handler count ${before} → ${after}`, ok: after === before + 1 };
+      },
+    },
+    {
+      id: "csrf-websocket-own",
+      title: "This page's WebSocket",
+      request: "GET /csrf/socket, Upgrade: websocket, from this page",
+      why: "Browsers apply no CORS to WebSockets. This page's origin is in the policy, so CsrfLayer passes the handshake (101) and the socket echoes.",
+      expected: "allowed",
+      server: [SOCKET_ALLOWED],
+      async run(id) {
+        const before = await socketCount();
+        const wsUrl = url("/csrf/socket", id).replace(/^http/, "ws");
+        const echo = await socketEcho(wsUrl);
+        const after = await socketCount();
+        return { detail: `socket said "${echo}"; handler count ${before} → ${after}`, ok: echo === "echo:ping" && after === before + 1 };
+      },
+    },
+    {
+      id: "csrf-websocket-cross-site",
+      title: "Cross-site WebSocket hijacking",
+      request: "GET /csrf/socket, Upgrade: websocket, from another site",
+      why: "Any page may open a WebSocket with the user's cookies, and CORS does not apply. CsrfLayer refuses the handshake before the handler (403): the page's origin is not in the policy.",
+      expected: "blocked",
+      server: [CSRF_REFUSED],
+      async run(id) {
+        const before = await socketCount();
+        const other = location.hostname === "localhost" ? "127.0.0.1" : "localhost";
+        const frame = hiddenFrame(`attacker-${id}`);
+        const answered = nextMessage(
+          (e) => e.source === frame.contentWindow && e.data && e.data.csrf === "socket");
+        frame.src = `${location.protocol}//${other}:${new URL(API).port}/csrf/attacker?socket=1&case=${id}&run=${RUN}`;
+        const { data } = await answered;
+        frame.remove();
+        const after = await socketCount();
+        if (!data.opened && after === before) {
+          throw new Error(`refused by CsrfLayer (403): the other site's socket saw ${data.events.join(", ")}; handler count stayed at ${after}`);
+        }
+        return { detail: `the other site's socket saw ${data.events.join(", ")}; handler count ${before} → ${after}`, ok: false };
       },
     },
   ];

@@ -1,6 +1,9 @@
 //! Fuzzes `csrf::check` and the `Csrf` service with arbitrary request
-//! bytes, under four fixed trusted sets, checking that nothing panics,
-//! that every pass is one the rules give, and that the service calls the
+//! bytes, under five fixed trusted sets (one lets WebSocket handshakes
+//! through), checking that nothing panics, that every pass is one the
+//! rules give, that a safe method carrying a WebSocket handshake (an
+//! `Upgrade` line listing `websocket`) or a `CONNECT` is judged like an
+//! unsafe one and named so when refused, and that the service calls the
 //! application exactly when the check passes.
 //!
 //! Input: one byte choosing the trusted set, then lines separated by
@@ -46,11 +49,17 @@ fn fixtures() -> &'static [Trusted] {
             .allow_any_origin()
             .build()
             .expect("valid policy");
+        let public_sockets = Trusted::builder()
+            .trust_origins(["https://app.example.com"])
+            .allow_cross_site_websockets_dangerously()
+            .build()
+            .expect("valid trust");
         vec![
             Trusted::same_origin_only(),
             listed,
             Trusted::from_policy(&cors),
             Trusted::from_policy(&any),
+            public_sockets,
         ]
     })
 }
@@ -71,6 +80,27 @@ impl Service<Request<()>> for CountingApp {
         self.0.fetch_add(1, Ordering::SeqCst);
         ready(Ok(Response::new(String::new())))
     }
+}
+
+/// Whether an `Upgrade` line lists `websocket` (any case, spaces and tabs
+/// around it, perhaps a `/version`): the fuzzer's own reading of RFC
+/// 6455's handshake, to hold the guard's against.
+fn lists_websocket(headers: &http::HeaderMap) -> bool {
+    headers.get_all(http::header::UPGRADE).iter().any(|line| {
+        line.as_bytes().split(|&b| b == b',').any(|item| {
+            let name = item.split(|&b| b == b'/').next().unwrap_or_default();
+            let name: Vec<u8> = name
+                .iter()
+                .copied()
+                .skip_while(|b| *b == b' ' || *b == b'\t')
+                .collect();
+            let end = name
+                .iter()
+                .rposition(|b| *b != b' ' && *b != b'\t')
+                .map_or(0, |i| i + 1);
+            name[..end].eq_ignore_ascii_case(b"websocket")
+        })
+    })
 }
 
 struct NoopWake;
@@ -119,8 +149,10 @@ fuzz_target!(|data: &[u8]| {
     let one_trusted = origins.len() == 1 && trusted.trusts_origin(origins[0]);
     let bypassed = trusted.bypasses(request.uri().path());
     let safe = method == Method::GET || method == Method::HEAD || method == Method::OPTIONS;
+    let handshake = (safe && lists_websocket(headers)) || method == Method::CONNECT;
     match verdict {
-        Ok(Pass::SafeMethod) => assert!(safe),
+        Ok(Pass::SafeMethod) => assert!(safe && !handshake),
+        Ok(Pass::UnguardedWebSocket) => assert!(handshake && !trusted.guards_websockets()),
         Ok(Pass::SameOrigin) => assert_eq!(sites, [b"same-origin".as_slice()]),
         Ok(Pass::UserInitiated) => assert_eq!(sites, [b"none".as_slice()]),
         Ok(Pass::NoOrigin) => assert!(sites.is_empty() && origins.is_empty()),
@@ -137,7 +169,11 @@ fuzz_target!(|data: &[u8]| {
         Ok(Pass::TrustedOrigin) => assert!(one_trusted && origins[0] != "null"),
         Ok(Pass::BypassPath) => assert!(bypassed),
         Ok(_) => {}
-        Err(_) => assert!(!safe && !one_trusted && !bypassed),
+        Err(refused) => {
+            assert!((!safe || handshake) && !one_trusted && !bypassed);
+            assert_eq!(refused.is_websocket(), handshake);
+            assert!(trusted.guards_websockets() || !handshake);
+        }
     }
 
     // The service agrees: the application runs exactly on a pass.

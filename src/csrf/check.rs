@@ -4,6 +4,7 @@
 use http::header::{HeaderMap, HeaderName, HeaderValue, ORIGIN};
 use http::{Method, Uri};
 
+use super::handshake::is_websocket_handshake;
 use super::trust::Trusted;
 use super::verdict::{Pass, Refused};
 use crate::policy::{RequestHead, RequestRef};
@@ -16,7 +17,13 @@ const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
 /// of Go's `net/http.CrossOriginProtection`:
 ///
 /// 1. `GET`, `HEAD`, `OPTIONS` pass (compared exactly: `get` is another
-///    method).
+///    method), unless they open a WebSocket: a WebSocket handshake (a
+///    `GET` whose `Upgrade` lists `websocket`, in any case, or an
+///    extended `CONNECT`) goes on to the next steps like any unsafe
+///    method, and a refusal names it ([`Refused::is_websocket`]). Only
+///    [`allow_cross_site_websockets_dangerously`](super::TrustBuilder::allow_cross_site_websockets_dangerously)
+///    lets every
+///    handshake through ([`Pass::UnguardedWebSocket`]).
 /// 2. `Sec-Fetch-Site: same-origin` or `none` passes. Any other value,
 ///    an empty one or several lines pass only when trusted.
 /// 3. Without `Sec-Fetch-Site`: no `Origin` passes (not a browser, or a
@@ -44,16 +51,34 @@ const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
 ///     .header("origin", "https://bank.example:8443")
 ///     .body(())?;
 /// assert_eq!(csrf::check(&old, &trusted), Ok(Pass::OriginMatchesHost));
+///
+/// // Browsers apply no CORS to WebSockets: the guard checks handshakes.
+/// let socket = Request::get("/live")
+///     .header("upgrade", "websocket")
+///     .header("sec-fetch-site", "cross-site")
+///     .header("origin", "https://evil.example")
+///     .body(())?;
+/// assert_eq!(csrf::check(&socket, &trusted), Err(Refused::CrossSiteWebSocket));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn check<R: RequestHead + ?Sized>(request: &R, trusted: &Trusted) -> Result<Pass, Refused> {
     let method = request.method();
-    if *method == Method::GET || *method == Method::HEAD || *method == Method::OPTIONS {
-        return Ok(Pass::SafeMethod);
-    }
     let headers = request.headers();
-    let uri = request.uri();
+    if !is_websocket_handshake(method, headers) {
+        if *method == Method::GET || *method == Method::HEAD || *method == Method::OPTIONS {
+            return Ok(Pass::SafeMethod);
+        }
+        return judge(request, trusted);
+    }
+    if !trusted.guards_websockets() {
+        return Ok(Pass::UnguardedWebSocket);
+    }
+    judge(request, trusted).map_err(Refused::of_websocket)
+}
 
+/// Steps 2 to 4, for a request that may change state.
+fn judge<R: RequestHead + ?Sized>(request: &R, trusted: &Trusted) -> Result<Pass, Refused> {
+    let (uri, headers) = (request.uri(), request.headers());
     let mut sites = headers.get_all(SEC_FETCH_SITE).iter();
     if let Some(site) = sites.next() {
         let refused = match (site.as_bytes(), sites.next()) {

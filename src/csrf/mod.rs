@@ -14,6 +14,7 @@
 //! | Request | Outcome |
 //! |---|---|
 //! | `GET`, `HEAD`, `OPTIONS` | pass ([`Pass::SafeMethod`]): these must not change state |
+//! | a WebSocket handshake: `GET` with `Upgrade: websocket` (any case, anywhere in the list), or an extended `CONNECT` | judged by the rows below like an unsafe method; a refusal names the WebSocket ([`Refused::CrossSiteWebSocket`], ...) |
 //! | `Sec-Fetch-Site: same-origin` | pass ([`Pass::SameOrigin`]) |
 //! | `Sec-Fetch-Site: none` (typed URL, bookmark) | pass ([`Pass::UserInitiated`]) |
 //! | `Sec-Fetch-Site: same-site` / `cross-site` | pass only if trusted, else [`Refused::SameSite`] / [`Refused::CrossSite`] |
@@ -55,6 +56,22 @@
 //!   `Display`. See [`Trusted::from_policy`].
 //! - **Bypass paths are matched as received**, never normalized; see
 //!   [`TrustBuilder::bypass_path`] and [`TrustBuilder::bypass_prefix`].
+//! - **CORS does not cover WebSockets, this guard does.** Any page may
+//!   open `new WebSocket("wss://api.example.com/live")`; the browser sends
+//!   the user's cookies with the handshake, asks no preflight and lets the
+//!   page read and write the socket (cross-site WebSocket hijacking).
+//!   Only the server's check of the handshake's `Origin` stops it (RFC
+//!   6455 §10.2), and neither axum's `WebSocketUpgrade` nor hyper makes
+//!   it. So the guard refuses a cross-origin handshake (`403`, before the
+//!   handler) unless its `Origin` is trusted, as it refuses a forged
+//!   `POST`; handshakes that pass go on untouched, so hyper's upgrade
+//!   (the `101`, or the `200` of an extended `CONNECT` over HTTP/2)
+//!   works as before. A public socket for every origin opts out with
+//!   [`TrustBuilder::allow_cross_site_websockets_dangerously`], or
+//!   [`TrustBuilder::bypass_path`] for one route. Chromium sends no
+//!   `Sec-Fetch-Site` with a handshake (Firefox and WebKit do), so there
+//!   the `Origin` is compared with the request's host: behind a proxy
+//!   that rewrites `Host`, trust the public origin.
 //!
 //! Put the guard inside the CORS layer, as below (in axum and tower, the
 //! last `.layer` is the outermost): preflights are then answered by
@@ -102,7 +119,8 @@
 //! target `tower_cors::csrf` and the reason, method, path, `Origin` and
 //! `Sec-Fetch-Site` as fields.
 //!
-//! Files: `check` (the rules), `verdict` ([`Pass`], [`Refused`]), `trust`
+//! Files: `check` (the rules), `handshake` (what a WebSocket handshake
+//! is), `verdict` ([`Pass`], [`Refused`]), `trust`
 //! ([`Trusted`] and its builder), `bypass` (path matching), `error`,
 //! `refusal` (the answer), `layer`, `service`, `future`.
 
@@ -111,6 +129,7 @@ mod check;
 mod derived;
 mod error;
 mod future;
+mod handshake;
 mod layer;
 mod lookup;
 mod refusal;

@@ -42,6 +42,8 @@ pub struct Trusted {
     /// [`PolicyHandle`].
     origins: TrustedOrigins,
     bypass: Arc<BypassPaths>,
+    /// Set by [`TrustBuilder::allow_cross_site_websockets_dangerously`].
+    websockets_unguarded: bool,
 }
 
 impl Trusted {
@@ -124,7 +126,7 @@ impl Trusted {
     pub fn from_policy(policy: &Policy) -> Self {
         Self {
             origins: TrustedOrigins::from_policy(policy, false),
-            bypass: Arc::default(),
+            ..Self::default()
         }
     }
 
@@ -150,7 +152,7 @@ impl Trusted {
     pub fn from_handle(handle: &PolicyHandle) -> Self {
         Self {
             origins: TrustedOrigins::from_handle(handle, false),
-            bypass: Arc::default(),
+            ..Self::default()
         }
     }
 
@@ -199,6 +201,22 @@ impl Trusted {
     pub fn bypasses(&self, path: &str) -> bool {
         self.bypass.matches(path)
     }
+
+    /// Whether WebSocket handshakes are judged like unsafe methods: true
+    /// unless built with
+    /// [`allow_cross_site_websockets_dangerously`](TrustBuilder::allow_cross_site_websockets_dangerously).
+    ///
+    /// ```
+    /// use tower_cors::csrf::Trusted;
+    ///
+    /// assert!(Trusted::same_origin_only().guards_websockets());
+    /// let public = Trusted::builder().allow_cross_site_websockets_dangerously().build()?;
+    /// assert!(!public.guards_websockets());
+    /// # Ok::<(), tower_cors::csrf::TrustError>(())
+    /// ```
+    pub fn guards_websockets(&self) -> bool {
+        !self.websockets_unguarded
+    }
 }
 
 /// Collects trusted origins and bypass paths; [`build`](Self::build)
@@ -233,6 +251,7 @@ pub struct TrustBuilder {
     policy_predicate: bool,
     exact: Vec<String>,
     prefixes: Vec<String>,
+    websockets_unguarded: bool,
 }
 
 impl TrustBuilder {
@@ -388,6 +407,34 @@ impl TrustBuilder {
         self
     }
 
+    /// Lets every WebSocket handshake through, from any page, with the
+    /// user's cookies: for a public socket API meant for every origin,
+    /// which must then not act on cookies (or on anything else a browser
+    /// adds by itself). Without it a handshake is judged like an unsafe
+    /// method, since browsers apply no CORS to WebSockets and would let
+    /// another origin's page read and write the socket as the user
+    /// (cross-site WebSocket hijacking). Unsafe methods stay guarded. To
+    /// open a single socket route to every origin, prefer
+    /// [`bypass_path`](Self::bypass_path).
+    ///
+    /// ```
+    /// use http::Request;
+    /// use tower_cors::csrf::{self, Pass, Trusted};
+    ///
+    /// let trusted = Trusted::builder().allow_cross_site_websockets_dangerously().build()?;
+    /// let socket = Request::get("/live")
+    ///     .header("upgrade", "websocket")
+    ///     .header("sec-fetch-site", "cross-site")
+    ///     .header("origin", "https://anyone.example")
+    ///     .body(())?;
+    /// assert_eq!(csrf::check(&socket, &trusted), Ok(Pass::UnguardedWebSocket));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn allow_cross_site_websockets_dangerously(mut self) -> Self {
+        self.websockets_unguarded = true;
+        self
+    }
+
     /// Checks everything and builds the [`Trusted`] set, or lists every
     /// problem found.
     ///
@@ -480,6 +527,7 @@ impl TrustBuilder {
         Ok(Trusted {
             origins,
             bypass: Arc::new(bypass),
+            websockets_unguarded: self.websockets_unguarded,
         })
     }
 }
@@ -493,6 +541,7 @@ impl fmt::Debug for TrustBuilder {
             .field("policy_predicate", &self.policy_predicate)
             .field("exact", &self.exact)
             .field("prefixes", &self.prefixes)
+            .field("websockets_unguarded", &self.websockets_unguarded)
             .finish()
     }
 }

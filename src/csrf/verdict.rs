@@ -48,6 +48,9 @@ pub enum Pass {
     TrustedOrigin,
     /// The path is an explicit bypass.
     BypassPath,
+    /// A WebSocket handshake, and the guard was told not to judge them
+    /// ([`TrustBuilder::allow_cross_site_websockets_dangerously`](super::TrustBuilder::allow_cross_site_websockets_dangerously)).
+    UnguardedWebSocket,
 }
 
 /// Why a request was refused. Every refusal means a browser told us (or
@@ -87,6 +90,24 @@ pub enum Refused {
     /// `Host` to compare it with.
     #[error("cross-origin request refused: Origin does not match the request's host")]
     OriginMismatch,
+    /// [`CrossSite`](Self::CrossSite), for a WebSocket handshake: another
+    /// site's page tried to open a socket with the user's cookies
+    /// (cross-site WebSocket hijacking).
+    #[error("cross-origin WebSocket handshake refused: Sec-Fetch-Site says another site's page opened it")]
+    CrossSiteWebSocket,
+    /// [`SameSite`](Self::SameSite), for a WebSocket handshake.
+    #[error("cross-origin WebSocket handshake refused: Sec-Fetch-Site says another origin of this site opened it")]
+    SameSiteWebSocket,
+    /// [`UnrecognizedFetchSite`](Self::UnrecognizedFetchSite), for a
+    /// WebSocket handshake.
+    #[error(
+        "cross-origin WebSocket handshake refused: Sec-Fetch-Site is not a value browsers send"
+    )]
+    UnrecognizedFetchSiteWebSocket,
+    /// [`OriginMismatch`](Self::OriginMismatch), for a WebSocket
+    /// handshake.
+    #[error("cross-origin WebSocket handshake refused: Origin does not match the request's host")]
+    OriginMismatchWebSocket,
 }
 
 impl Refused {
@@ -104,6 +125,44 @@ impl Refused {
             Refused::SameSite => "same-site request",
             Refused::UnrecognizedFetchSite => "unrecognized sec-fetch-site",
             Refused::OriginMismatch => "origin does not match host",
+            Refused::CrossSiteWebSocket => "cross-site websocket handshake",
+            Refused::SameSiteWebSocket => "same-site websocket handshake",
+            Refused::UnrecognizedFetchSiteWebSocket => {
+                "websocket handshake with unrecognized sec-fetch-site"
+            }
+            Refused::OriginMismatchWebSocket => "websocket origin does not match host",
+        }
+    }
+
+    /// Whether the refused request was a WebSocket handshake (see
+    /// [`check`](super::check)): browsers apply no CORS to WebSockets, so
+    /// this guard is what keeps other origins' pages from opening one
+    /// with the user's cookies.
+    ///
+    /// ```
+    /// use tower_cors::csrf::Refused;
+    ///
+    /// assert!(Refused::CrossSiteWebSocket.is_websocket());
+    /// assert!(!Refused::CrossSite.is_websocket());
+    /// ```
+    pub fn is_websocket(&self) -> bool {
+        matches!(
+            self,
+            Refused::CrossSiteWebSocket
+                | Refused::SameSiteWebSocket
+                | Refused::UnrecognizedFetchSiteWebSocket
+                | Refused::OriginMismatchWebSocket
+        )
+    }
+
+    /// The same rule's refusal, for a WebSocket handshake.
+    pub(crate) fn of_websocket(self) -> Refused {
+        match self {
+            Refused::CrossSite => Refused::CrossSiteWebSocket,
+            Refused::SameSite => Refused::SameSiteWebSocket,
+            Refused::UnrecognizedFetchSite => Refused::UnrecognizedFetchSiteWebSocket,
+            Refused::OriginMismatch => Refused::OriginMismatchWebSocket,
+            websocket => websocket,
         }
     }
 
@@ -124,6 +183,16 @@ impl Refused {
             }
             Refused::OriginMismatch => {
                 "Forbidden: cross-origin request refused (Origin does not match Host)\n"
+            }
+            Refused::CrossSiteWebSocket => "Forbidden: cross-site WebSocket handshake refused\n",
+            Refused::SameSiteWebSocket => {
+                "Forbidden: cross-origin WebSocket handshake from the same site refused\n"
+            }
+            Refused::UnrecognizedFetchSiteWebSocket => {
+                "Forbidden: WebSocket handshake with an unrecognized Sec-Fetch-Site refused\n"
+            }
+            Refused::OriginMismatchWebSocket => {
+                "Forbidden: cross-origin WebSocket handshake refused (Origin does not match Host)\n"
             }
         }
     }

@@ -90,9 +90,9 @@ impl Policy {
         }
         if kind == RequestKind::Preflight {
             if let Some(requested) = headers.get(ACCESS_CONTROL_REQUEST_METHOD) {
-                line(format_args!("{}", self.method_verdict(&n, requested)));
+                line(format_args!("{}", self.method_verdict(n, requested)));
             }
-            for verdict in self.header_verdicts(&n, headers) {
+            for verdict in self.header_verdicts(n, headers) {
                 line(format_args!("{verdict}"));
             }
         }

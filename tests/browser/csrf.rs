@@ -40,7 +40,7 @@ use crate::servers::{CsrfServers, PagePort, Servers};
 
 /// Which guarded API a case posts to.
 #[derive(Debug, Clone, Copy)]
-enum Target {
+pub enum Target {
     /// `http://localhost:A`: `Sec-Fetch-Site` decides.
     Local,
     /// `http://api.example.localhost:B`, as if over plain http: its server
@@ -50,7 +50,7 @@ enum Target {
 
 /// Where the posting page is.
 #[derive(Debug, Clone, Copy)]
-enum From {
+pub enum From {
     /// `http://evil.localhost:P`: another site than either API's, named by
     /// no policy.
     OtherSite,
@@ -167,18 +167,19 @@ pub async fn check(client: &Client, servers: &Servers) -> Vec<Outcome> {
     outcomes
 }
 
-async fn run_one(
-    client: &Client,
+/// The origins of the page (`from`) and of the guarded API (`to`).
+pub fn page_and_api(
     servers: &Servers,
     guarded: &CsrfServers,
-    case: &Case,
-) -> Result<(), String> {
-    let api = match case.to {
+    from: From,
+    to: Target,
+) -> (String, String) {
+    let api = match to {
         Target::Local => format!("http://{}:{}", CsrfServers::LOCAL_HOST, guarded.local),
         Target::Plain => format!("http://{}:{}", CsrfServers::PLAIN_HOST, guarded.plain),
     };
     let port = servers.page_port(PagePort::Main);
-    let page = match case.from {
+    let page = match from {
         From::OtherSite => format!("http://evil.localhost:{port}"),
         From::SameSitePlain => format!("http://evil.example.localhost:{port}"),
         From::SameSiteLocal => format!(
@@ -190,6 +191,16 @@ async fn run_one(
         From::App => format!("http://{}:{port}", CsrfServers::PLAIN_ALLOWED_PAGE_HOST),
         From::SameOrigin => api.clone(),
     };
+    (page, api)
+}
+
+async fn run_one(
+    client: &Client,
+    servers: &Servers,
+    guarded: &CsrfServers,
+    case: &Case,
+) -> Result<(), String> {
+    let (page, api) = page_and_api(servers, guarded, case.from, case.to);
     open_page(client, &page).await?;
     let url = format!("{api}/transfer?case={}", case.name);
 

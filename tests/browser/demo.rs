@@ -157,6 +157,15 @@ const REASONS: &[(&str, &str, &str, &str)] = &[
     ("refused-origin-put", "origin not allowed", "403", "403"),
 ];
 
+/// The WebSocket rows (browsers apply no CORS to WebSockets, the guard
+/// does) and the status the server answered each handshake: the page's
+/// own socket upgraded (`101`), the other site's refused (`403`) before
+/// the handler. A row missing from the page fails here, not silently.
+const WEBSOCKET_ROWS: &[(&str, &str)] = &[
+    ("csrf-websocket-own", "101"),
+    ("csrf-websocket-cross-site", "403"),
+];
+
 async fn check_rows(client: &Client, engine: &str) -> Result<Vec<Outcome>, String> {
     let (_demo, page) = start()?;
     let origin = page.trim_end_matches('/');
@@ -270,6 +279,17 @@ async fn check_run(
             ))
         } else {
             Ok(())
+        };
+        report(&name, &result);
+        outcomes.push((name, result));
+    }
+    for &(case, status) in WEBSOCKET_ROWS {
+        let name = format!("{prefix}_websocket:{case}");
+        let row = rows.iter().find(|row| row["case"] == case);
+        let result = match row.and_then(|row| row["statuses"].as_str()) {
+            None => Err("no such row on the page".to_owned()),
+            Some(statuses) if statuses == status => Ok(()),
+            Some(statuses) => Err(format!("statuses {statuses:?}, expected {status:?}")),
         };
         report(&name, &result);
         outcomes.push((name, result));

@@ -13,7 +13,7 @@ use axum::extract::{Request, State};
 use axum::http::header::{
     ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
     ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, CACHE_CONTROL, CONTENT_TYPE,
-    COOKIE, ORIGIN, SET_COOKIE,
+    COOKIE, ORIGIN, SET_COOKIE, UPGRADE,
 };
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
@@ -362,9 +362,10 @@ async fn application(
 ///   and leaves the browser's own `Origin`. The policy allows
 ///   `http://app.example.localhost:P`, without credentials.
 ///
-/// Outside all layers, every request but a `GET` is recorded under its
-/// case key, after the application's own `app ...` line when it ran (see
-/// [`at_the_guard`]).
+/// `/ws` is a WebSocket echo (`browser/websocket.rs`) that records `app
+/// WS` when its handler runs. Outside all layers, every request but a
+/// plain `GET` is recorded under its case key, after the application's own
+/// `app ...` line when it ran (see [`at_the_guard`]).
 pub struct CsrfServers {
     pub local: u16,
     pub plain: u16,
@@ -401,6 +402,7 @@ impl CsrfServers {
             *port = bound;
             let mut router = Router::new()
                 .route("/", axum::routing::get(self::page))
+                .route("/ws", axum::routing::get(echo_socket))
                 .fallback(application)
                 .with_state(servers.trace.clone())
                 .layer(tower_cors::csrf::CsrfLayer::from_policy(&policy))
@@ -464,7 +466,8 @@ async fn as_if_plain_http(mut request: Request, next: Next) -> Response {
 }
 
 /// Outside the CORS and CSRF layers (inside [`as_if_plain_http`]): records
-/// every request but a `GET` as one line, `guard METHOD site=S origin=O ->
+/// every request but a `GET` (a WebSocket handshake, a `GET` with
+/// `Upgrade`, is recorded too) as one line, `guard METHOD site=S origin=O ->
 /// STATUS`, plus ` csrf-refusal=REASON` when the guard refused it. `S` is
 /// the `Sec-Fetch-Site` the browser sent (`-` for none), followed by
 /// `(removed)` when [`as_if_plain_http`] took it away before the guard;
@@ -472,7 +475,7 @@ async fn as_if_plain_http(mut request: Request, next: Next) -> Response {
 /// having reached the server, a pass as having run the application, and
 /// either with the headers the guard judged.
 async fn at_the_guard(State(trace): State<Trace>, request: Request, next: Next) -> Response {
-    if request.method() == Method::GET {
+    if request.method() == Method::GET && !request.headers().contains_key(UPGRADE) {
         return next.run(request).await;
     }
     let key = case_key(request.uri());
@@ -493,4 +496,27 @@ async fn at_the_guard(State(trace): State<Trace>, request: Request, next: Next) 
     }
     trace.push(key, line);
     response
+}
+
+/// The guarded APIs' WebSocket route: records `app WS` under the case key
+/// when the handler runs (only a handshake the guard passed gets here),
+/// then answers every text message `m` with `echo:m`.
+async fn echo_socket(
+    State(trace): State<Trace>,
+    uri: Uri,
+    upgrade: axum::extract::ws::WebSocketUpgrade,
+) -> Response {
+    use axum::extract::ws::Message;
+
+    trace.push(case_key(&uri), "app WS".to_owned());
+    upgrade.on_upgrade(|mut socket| async move {
+        while let Some(Ok(message)) = socket.recv().await {
+            if let Message::Text(text) = message {
+                let reply = format!("echo:{}", text.as_str());
+                if socket.send(Message::Text(reply.into())).await.is_err() {
+                    return;
+                }
+            }
+        }
+    })
 }
