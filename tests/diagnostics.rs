@@ -550,7 +550,7 @@ fn other_kinds_of_origins_display_as_written() {
     assert_eq!(
         odd.to_string(),
         "origins: null; origin predicate: yes; methods: none; headers: none; exposed: none; \
-         credentials: false; private network: true; debug: true"
+         credentials: false; private network (legacy): true; debug: true"
     );
 }
 
@@ -1146,4 +1146,58 @@ mod tracing_events {
         assert!(text.contains(r#"origin="https://a.example\x092026-01-01T00:00:00Z  INFO admin"#));
         assert!(text.contains(r#"origin="https://a.example\xe2\x80\xa8INFO forged after U+2028""#));
     }
+}
+
+/// Private Network Access is legacy: `explain` says whether the layer
+/// answers it, and that Chrome's Local Network Access prompt replaced it.
+#[test]
+fn explain_labels_private_network_access_legacy() {
+    let preflight = || {
+        Request::options("/")
+            .header("origin", "https://app.example.com")
+            .header("access-control-request-method", "GET")
+            .header("access-control-request-private-network", "true")
+            .body(String::new())
+            .expect("valid request")
+    };
+    let on = Policy::builder()
+        .allow_origins(["https://app.example.com"])
+        .allow_private_network(true)
+        .build()
+        .expect("valid policy");
+    let off = Policy::builder()
+        .allow_origins(["https://app.example.com"])
+        .build()
+        .expect("valid policy");
+    let lines = explain(&on, &preflight());
+    assert!(
+        lines.contains(
+            &"private network (legacy Private Network Access preflight): answered, \
+              allow_private_network is on"
+                .to_owned()
+        ),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("Local Network Access")),
+        "{lines:#?}"
+    );
+    let lines = explain(&off, &preflight());
+    assert!(
+        lines.contains(
+            &"private network (legacy Private Network Access preflight): not answered, \
+              allow_private_network is off"
+                .to_owned()
+        ),
+        "{lines:#?}"
+    );
+    // Not asked, not mentioned.
+    let plain = Request::options("/")
+        .header("origin", "https://app.example.com")
+        .header("access-control-request-method", "GET")
+        .body(String::new())
+        .expect("valid request");
+    assert!(!explain(&on, &plain)
+        .iter()
+        .any(|l| l.contains("private network")));
 }

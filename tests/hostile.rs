@@ -361,12 +361,18 @@ fn cases() -> Vec<Case> {
             expect: allowed_credentialed_get(APP),
         },
     ];
-    // Very long origins: a well-formed one is judged like any other, and
-    // echoed whole when a pattern allows it.
-    let long_allowed = format!("https://{}.example.org", "a".repeat(6000));
-    let long_refused = format!("https://{}.example.net", "a".repeat(6000));
+    // Long origins: one as long as DNS allows (labels of 63 bytes, a
+    // 246-byte host) is judged like any other, and echoed whole when a
+    // pattern allows it; one longer than any browser sends is malformed,
+    // even under an allowing pattern.
+    let labels = ["a".repeat(63), "b".repeat(63), "c".repeat(63)].join(".");
+    let long_allowed = format!("https://{labels}.d.example.org");
+    let long_refused = format!("https://{labels}.d.example.net");
+    let too_long = format!("https://{}.example.org", "a".repeat(6000));
     cases.push(get("very_long_allowed_origin", credentialed, &[long_allowed.as_bytes()], allowed_credentialed_get(long_allowed.clone().leak())));
     cases.push(preflight("very_long_refused_origin", credentialed, long_refused.as_bytes(), b"PUT", &[], refused_preflight(ORIGIN_REFUSED, "origin")));
+    cases.push(get("over_long_origin", credentialed, &[too_long.as_bytes()], refused_request()));
+    cases.push(preflight("over_long_origin_preflight", credentialed, too_long.as_bytes(), b"PUT", &[], refused_preflight(BAD_ORIGIN, "origin")));
     // The second Origin line of `two_origins_preflight`.
     if let Some(case) = cases.iter_mut().find(|c| c.name == "two_origins_preflight") {
         case.headers.insert(1, ("origin", app.to_vec()));

@@ -332,8 +332,9 @@ fn explain_names_the_request_predicate_with_the_request() {
     let policy = Policy::builder()
         .allow_origins(["https://app.example.com"])
         .allow_origin_request_fn(|origin, request| {
-            let host = request.headers().get("host").and_then(|h| h.to_str().ok());
-            host.is_some_and(|host| origin == format!("https://app.{host}"))
+            request
+                .host()
+                .is_some_and(|host| origin == format!("https://app.{host}"))
         })
         .build()
         .expect("valid policy");

@@ -249,10 +249,16 @@ impl PolicyBuilder {
         self
     }
 
-    /// Answers Chrome's Private Network Access preflights
+    /// **Legacy.** Answers Chrome's Private Network Access preflights
     /// (`Access-Control-Request-Private-Network: true`) with
-    /// `Access-Control-Allow-Private-Network: true`. Legacy: Chrome replaced
-    /// it with a permission prompt, so it is off by default.
+    /// `Access-Control-Allow-Private-Network: true`. Off by default.
+    ///
+    /// Chrome put these preflights on hold in 2024 and replaced them with
+    /// the Local Network Access permission prompt (Chrome 142): a page on a
+    /// public site that calls a private or loopback address now needs the
+    /// user's permission, and no response header grants it. Keep this only
+    /// for browsers that still send the preflight; a Local Network Access
+    /// block shows in the console like a CORS error but is not one.
     ///
     /// ```
     /// use tower_cors::Policy;

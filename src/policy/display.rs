@@ -149,7 +149,7 @@ impl fmt::Display for Policy {
             line(f, "max-age", &format_args!("{secs}s"))?;
         }
         if *allow_private_network {
-            line(f, "private network", &true)?;
+            line(f, "private network (legacy)", &true)?;
         }
         if *debug {
             line(f, "debug", &true)?;

@@ -9,6 +9,8 @@
 use std::fmt::Write;
 
 use http::header::{HeaderMap, HeaderValue, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
+
+use super::headers::ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK;
 use http::Method;
 
 use super::display::List;
@@ -94,6 +96,19 @@ impl Policy {
             }
             for verdict in self.header_verdicts(n, headers) {
                 line(format_args!("{verdict}"));
+            }
+            if headers.contains_key(ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK) {
+                line(format_args!(
+                    "private network (legacy Private Network Access preflight): {}",
+                    match self.rules.private_network {
+                        true => "answered, allow_private_network is on",
+                        false => "not answered, allow_private_network is off",
+                    }
+                ));
+                line(format_args!(
+                    "  Chrome has replaced these preflights with the Local Network Access \
+                     permission prompt, which no response header can grant"
+                ));
             }
         }
         line(format_args!("decision: {decision}"));

@@ -252,7 +252,21 @@ pub fn is_browser_origin(origin: &[u8]) -> bool {
     let Some((host, port)) = split_host_port(rest) else {
         return false;
     };
-    is_scheme(scheme) && is_host(host) && port.map_or(true, |p| is_port(scheme, p))
+    is_scheme(scheme)
+        && is_host(host)
+        && fits_dns(host)
+        && port.map_or(true, |p| is_port(scheme, p))
+}
+
+/// RFC 1035 section 2.3.4, as browsers resolve names: at most 253 bytes
+/// without a final dot, each label at most 63. (An IPv6 literal has no
+/// labels.)
+fn fits_dns(host: &str) -> bool {
+    if host.starts_with('[') {
+        return true;
+    }
+    let name = host.strip_suffix('.').unwrap_or(host);
+    name.len() <= 253 && name.split('.').all(|label| label.len() <= 63)
 }
 
 /// Lowercase letter, then lowercase letters, digits, `+ - .`.
