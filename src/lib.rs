@@ -46,13 +46,15 @@
 //! The crate needs no runtime: it depends on `http`, `bytes`,
 //! `tower-layer`, `tower-service`, `pin-project-lite`, `thiserror` and
 //! `arc-swap` (for [`CorsLayer::reloadable`]), and works in any tower stack
-//! (axum, hyper, tonic, `tower::ServiceBuilder`). Optional parts are Cargo
-//! features:
+//! (axum, hyper, tonic, `tower::ServiceBuilder`); only the origin lookup's
+//! timeout uses Tokio's timer. Optional parts are Cargo features:
 //!
 //! | Feature | Default | Pulls in | What it adds |
 //! |---|---|---|---|
 //! | `public-suffix` | yes | [`psl`](https://docs.rs/psl) | Credentialed wildcard origins are checked against the Public Suffix List: `https://*.example.com` builds, `https://*.github.io` and `https://*.co.uk` are refused ([`ConfigProblem::PublicSuffixWildcardWithCredentials`]). Without it every credentialed wildcard is refused ([`ConfigProblem::WildcardNeedsPublicSuffixList`]). |
 //! | `serde` | no | `serde` | [`policy::PolicyConfig`] is `Serialize + Deserialize`: policies from TOML, JSON or the environment, validated by the builder. |
+//! | `lookup-timeout` | yes | `tokio` (`rt`, `time`) | Origin lookups time out: 5 seconds by default ([`lookup::DEFAULT_TIMEOUT`]), [`LookupLayer::timeout`] otherwise, on Tokio's timer. Only the lookup uses it. |
+//! | `lookup-cache` | no | `moka` | [`LookupLayer::cache`]: a bounded cache of the lookup's answers, concurrent lookups of one key coalesced. |
 //! | `tracing` | no | `tracing` | One `DEBUG` event per refused request and one `TRACE` event per allowed one, target `tower_cors` (and `tower_cors::csrf` for the guard); no measurable cost without a subscriber. |
 //!
 //! # Where the layer goes

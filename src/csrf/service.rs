@@ -151,7 +151,7 @@ where
 /// constant texts; every field from the request is escaped and cut short
 /// (see [`crate::escape`]), so that it cannot forge another field or line.
 #[cfg(feature = "tracing")]
-fn record<B>(refused: &super::verdict::Refused, request: &Request<B>) {
+pub(crate) fn record<B>(refused: &super::verdict::Refused, request: &Request<B>) {
     use crate::escape::{Escaped, Lines};
 
     let headers = request.headers();

@@ -9,6 +9,7 @@ use http::request::Parts;
 use http::{HeaderValue, Request, Response};
 use tower_service::Service;
 
+use super::bounded::{Bounded, LookupAnswer};
 use super::future::{Alternatives, LookupFuture};
 use crate::future::ResponseFuture;
 use crate::policy::Policy;
@@ -47,7 +48,7 @@ use crate::trace;
 pub struct LookupCors<S, F> {
     inner: S,
     policy: PolicySource,
-    lookup: F,
+    lookup: Bounded<F>,
 }
 
 impl<S, F> LookupCors<S, F> {
@@ -69,10 +70,10 @@ impl<S, F> LookupCors<S, F> {
         F: FnOnce(HeaderValue, &Parts) -> Fut + Clone,
         Fut: Future<Output = bool>,
     {
-        Self::with_source(inner, PolicySource::Fixed(policy), lookup)
+        Self::with_source(inner, PolicySource::Fixed(policy), Bounded::new(lookup))
     }
 
-    pub(crate) fn with_source(inner: S, policy: PolicySource, lookup: F) -> Self {
+    pub(crate) fn with_source(inner: S, policy: PolicySource, lookup: Bounded<F>) -> Self {
         Self {
             inner,
             policy,
@@ -110,7 +111,7 @@ where
 {
     type Response = Response<ResBody>;
     type Error = S::Error;
-    type Future = LookupFuture<S::Future, Fut, ResBody>;
+    type Future = LookupFuture<S::Future, LookupAnswer<Fut>, ResBody>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -151,8 +152,8 @@ where
         };
 
         let (parts, body) = request.into_parts();
-        // The one call of the user's lookup.
-        let lookup = (self.lookup.clone())(origin, &parts);
+        // The one call of the user's lookup, within its bounds.
+        let lookup = self.lookup.ask(origin, &parts);
         match preflight {
             // Preflights never reach the application, also when allowed.
             Some(statuses) => LookupFuture::preflight(lookup, statuses, answers),
@@ -169,6 +170,7 @@ impl<S: fmt::Debug, F> fmt::Debug for LookupCors<S, F> {
         f.debug_struct("LookupCors")
             .field("inner", &self.inner)
             .field("policy", &self.policy)
+            .field("lookup", &self.lookup)
             .finish_non_exhaustive()
     }
 }
