@@ -1,5 +1,7 @@
-//! The demo (`examples/demo.rs`) in the same browser, in each engine: every
-//! row of its table must show the outcome it promises.
+//! The demo (`demo/`, package `tower-cors-demo`) in the same browser, in
+//! each engine: every row of its table must show the outcome it promises,
+//! the reasons the server gave, the right debug-mode text, and fit the
+//! window without horizontal scrolling.
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -24,10 +26,11 @@ fn target_dir() -> Result<PathBuf, String> {
         .ok_or_else(|| format!("{exe:?} is not in target/<profile>/deps"))
 }
 
-/// The demo binary next to this test's binary, built (or rebuilt) here
-/// first: `cargo test --test browser` does not build examples, so a demo
-/// left by an earlier build could be older than its sources. When it is
-/// up to date, `cargo build` only checks so.
+/// The demo binary in this test's target directory, built (or rebuilt)
+/// here first: the demo is another workspace member, which `cargo test
+/// --test browser` does not build, so a demo left by an earlier build
+/// could be older than its sources. When it is up to date, `cargo build`
+/// only checks so.
 fn demo_binary() -> Result<PathBuf, String> {
     let target = target_dir()?;
     let exe = std::env::current_exe().map_err(|e| format!("no current_exe: {e}"))?;
@@ -38,11 +41,13 @@ fn demo_binary() -> Result<PathBuf, String> {
         .and_then(|name| name.to_str())
         .unwrap_or("debug")
         .to_owned();
-    let demo = target.join(&profile).join("examples").join("demo");
+    let demo = target
+        .join(&profile)
+        .join(format!("demo{}", std::env::consts::EXE_SUFFIX));
     let mut build = Command::new(env!("CARGO"));
     build
-        .args(["build", "--example", "demo", "--manifest-path"])
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+        .args(["build", "-p", "tower-cors-demo", "--bin", "demo", "--manifest-path"])
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/demo/Cargo.toml"))
         .arg("--target-dir")
         .arg(&target)
         .stdin(Stdio::null())
@@ -70,7 +75,7 @@ fn demo_binary() -> Result<PathBuf, String> {
         Ok(demo)
     } else {
         Err(format!(
-            "`cargo build --example demo` failed ({status}); {demo:?} missing"
+            "`cargo build -p tower-cors-demo` failed ({status}); {demo:?} missing"
         ))
     }
 }
