@@ -1,4 +1,5 @@
-//! The smallest real use: an axum app behind `CorsLayer`.
+//! The smallest real use: an axum app behind `CorsLayer`, with the
+//! `CsrfLayer` that any app allowing credentials and an unsafe method needs.
 //!
 //! ```text
 //! cargo run --example axum        # PORT=8080 to listen elsewhere
@@ -11,6 +12,12 @@
 //!   -H 'origin: https://app.example.com' \
 //!   -H 'access-control-request-method: POST' \
 //!   -H 'access-control-request-headers: content-type'
+//!
+//! # A form another site's page posts with the user's cookies: no preflight,
+//! # so only the CSRF guard stops it (403, csrf-refusal: cross-site request).
+//! curl -i -X POST http://127.0.0.1:3000/api/todos \
+//!   -H 'origin: https://evil.example' -H 'sec-fetch-site: cross-site' \
+//!   -H 'content-type: application/x-www-form-urlencoded' -d 'title=x'
 //! ```
 
 use std::net::Ipv4Addr;
@@ -22,13 +29,13 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
-use tower_cors::{CorsLayer, Policy};
+use tower_cors::csrf::CsrfLayer;
+use tower_cors::{ConfigError, CorsLayer, Policy};
 
-#[tokio::main]
-async fn main() -> ExitCode {
-    // A front end on its own domain (and its preview deployments), plus a
-    // local dev server, calling this API with the user's cookies.
-    let policy = Policy::builder()
+/// A front end on its own domain (and its preview deployments), plus a
+/// local dev server, calling this API with the user's cookies.
+pub fn policy() -> Result<Policy, ConfigError> {
+    Policy::builder()
         .allow_origins([
             "https://app.example.com",
             "https://*.preview.example.com",
@@ -38,21 +45,30 @@ async fn main() -> ExitCode {
         .allow_headers(["content-type"])
         .allow_credentials(true)
         .max_age(Duration::from_secs(600))
-        .build();
+        .build()
+}
+
+/// The API behind both guards.
+pub fn app(policy: Policy) -> Router {
+    Router::new()
+        .route("/health", get(|| async { "ok" }))
+        .route("/api/todos", get(list_todos).post(create_todo))
+        // Cross-origin form posts are simple requests: no preflight protects them.
+        .layer(CsrfLayer::from_policy(&policy))
+        .layer(CorsLayer::new(policy))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
     // A bad configuration is a startup error with every problem listed,
     // never a panic in the middle of serving.
-    let policy = match policy {
+    let policy = match policy() {
         Ok(policy) => policy,
         Err(err) => {
             eprintln!("{err}");
             return ExitCode::FAILURE;
         }
     };
-
-    let app = Router::new()
-        .route("/health", get(|| async { "ok" }))
-        .route("/api/todos", get(list_todos).post(create_todo))
-        .layer(CorsLayer::new(policy));
 
     let port = match std::env::var("PORT") {
         Err(_) => 3000,
@@ -76,7 +92,7 @@ async fn main() -> ExitCode {
         Err(err) => eprintln!("listening (address unknown: {err})"),
     }
 
-    if let Err(err) = axum::serve(listener, app).await {
+    if let Err(err) = axum::serve(listener, app(policy)).await {
         eprintln!("server error: {err}");
         return ExitCode::FAILURE;
     }

@@ -28,6 +28,10 @@
 //! the one they started with. An invalid edit (a TOML error, an unknown key,
 //! or a configuration the builder refuses) is logged with every problem,
 //! and the old policy stays.
+//!
+//! The file allows credentials, so a `CsrfLayer` following the same handle
+//! sits beside the `CorsLayer`: another site's forged form post carries the
+//! user's cookies and no preflight asks first.
 
 use std::error::Error;
 use std::fmt;
@@ -36,8 +40,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use axum::{routing::get, Router};
+use tower_cors::csrf::CsrfLayer;
 use tower_cors::policy::PolicyConfig;
-use tower_cors::{ConfigError, CorsLayer, Policy};
+use tower_cors::{ConfigError, CorsLayer, Policy, PolicyHandle};
 
 /// Why the file's contents could not become the policy.
 #[derive(Debug)]
@@ -167,13 +172,27 @@ fn watch(mut reloader: Reloader, apply: impl Fn(Policy)) {
     }
 }
 
-const EXAMPLE_FILE: &str = r#"# CORS policy of the example API: edit and save, no restart needed.
+/// The configuration written when the file does not exist yet.
+pub const EXAMPLE_FILE: &str = r#"# CORS policy of the example API: edit and save, no restart needed.
 allow_origins = ["https://app.example.com", "http://localhost:5173"]
 allow_methods = ["GET", "PUT"]
 allow_headers = ["content-type"]
 allow_credentials = true
 max_age = 600
 "#;
+
+/// The API behind both guards, and the handle that replaces their policy.
+pub fn app(policy: Policy) -> (Router, PolicyHandle) {
+    // Every clone of the layers, and every service they make, reads the
+    // policy through the handle: a replacement reaches them all at once.
+    let (layer, handle) = CorsLayer::reloadable(policy);
+    let app = Router::new()
+        .route("/api/items", get(|| async { r#"["one","two"]"# }))
+        // Cross-origin form posts are simple requests: no preflight protects them.
+        .layer(CsrfLayer::from_handle(&handle))
+        .layer(layer);
+    (app, handle)
+}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
@@ -188,16 +207,11 @@ async fn main() -> Result<(), Box<dyn Error>> {
     // The first configuration must be valid: there is no old one to keep.
     let policy = reloader.load().map_err(|err| format!("{path}: {err}"))?;
 
-    // Every clone of the layer, and every service it makes, reads the
-    // policy through the handle: a replacement reaches them all at once.
-    let (layer, handle) = CorsLayer::reloadable(policy);
+    let (app, handle) = app(policy);
     let apply = move |policy: Policy| handle.replace(policy);
 
     std::thread::spawn(move || watch(reloader, apply));
 
-    let app = Router::new()
-        .route("/api/items", get(|| async { r#"["one","two"]"# }))
-        .layer(layer);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
     eprintln!(
         "serving http://{}/api/items, policy from {path}",

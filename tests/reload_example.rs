@@ -174,3 +174,37 @@ fn a_file_that_is_not_utf8_is_refused() {
     ));
     assert_eq!(applied.count(), 0);
 }
+
+/// The example's app: the CSRF guard follows the same handle as the CORS
+/// layer, so a forged form post is refused until a reload trusts its
+/// origin.
+#[tokio::test]
+async fn the_guard_follows_the_reloaded_policy() {
+    use axum::body::Body;
+    use tower::ServiceExt;
+
+    let forged = || {
+        Request::post("/api/items")
+            .header("host", "127.0.0.1:3000")
+            .header("origin", "https://new.example.com")
+            .header("sec-fetch-site", "cross-site")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from("amount=1000"))
+            .unwrap()
+    };
+    let (app, handle) = reload::app(reload::parse(reload::EXAMPLE_FILE).unwrap());
+    let response = app.clone().oneshot(forged()).await.unwrap();
+    assert_eq!(response.status(), 403);
+    assert_eq!(response.headers()["csrf-refusal"], "cross-site request");
+
+    handle.replace(
+        reload::parse(
+            &reload::EXAMPLE_FILE.replace("https://app.example.com", "https://new.example.com"),
+        )
+        .unwrap(),
+    );
+    let response = app.oneshot(forged()).await.unwrap();
+    assert!(response.headers().get("csrf-refusal").is_none());
+    // Past the guard, the router has no POST route.
+    assert_eq!(response.status(), 405);
+}

@@ -9,9 +9,17 @@
 "use strict";
 
 // The forged request reaches the server, whose CORS policy refuses its
-// origin, and the guard keeps it from the handler: 403, in debug mode too
-// (debug mode changes CORS preflight answers, not the guard).
-const CSRF_REFUSED = { preflight: false, allowed: false, app: false, status: 403 };
+// origin, and the guard keeps it from the handler: 403 with the guard's
+// csrf-refusal reason, in debug mode too (debug mode changes CORS
+// preflight answers, not the guard).
+const CSRF_REFUSED = { preflight: false, allowed: false, app: false, status: 403, guard: ["cross-site request"] };
+// Firefox and WebKit send Sec-Fetch-Site: cross-site with a WebSocket
+// handshake; Chromium sends none, so the guard compares the Origin with
+// the Host (127.0.0.1 against localhost) instead.
+const CSRF_REFUSED_SOCKET = {
+  ...CSRF_REFUSED,
+  guard: ["cross-site websocket handshake", "websocket origin does not match host"],
+};
 
 async function transferCount() {
   return (await csrfCounts()).count;
@@ -29,19 +37,6 @@ async function csrfCounts() {
 // A WebSocket handshake the guard passed: answered 101, the handler ran.
 const SOCKET_ALLOWED = { preflight: false, allowed: true, app: true, status: 101 };
 
-// Resolves with `event`'s first `message` for which `check` holds. No
-// timer: a screenshot under virtual time fires timers early, and every
-// socket here ends in an event anyway (a message, or error then close).
-function nextMessage(check) {
-  return new Promise((resolve) => {
-    window.addEventListener("message", function listener(e) {
-      if (!check(e)) return;
-      window.removeEventListener("message", listener);
-      resolve(e);
-    });
-  });
-}
-
 // Opens a WebSocket to `target`, sends "ping", and resolves with the echo;
 // rejects when the socket fails or closes first (a refused handshake fires
 // error, then close). Settles on the socket's own events only.
@@ -58,13 +53,17 @@ function socketEcho(target) {
   });
 }
 
-// Waits for `event` on `target` until `check(event)` holds, or fails after 8 s.
+// Resolves with the first `event` on `target` for which `check` holds.
+// No timer: a screenshot under virtual time (Chromium's
+// --virtual-time-budget) runs timers as soon as nothing else is pending,
+// so an 8 s timeout fired before a form's answer had loaded and failed the
+// row. Every wait here ends in an event anyway: a frame's load (a refusal
+// loads too), or the other site's message once its own load or socket
+// ended; and the browser suite bounds the whole page.
 function waitFor(target, event, check = () => true) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${event} within 8 s`)), 8000);
+  return new Promise((resolve) => {
     target.addEventListener(event, function listener(e) {
       if (!check(e)) return;
-      clearTimeout(timer);
       target.removeEventListener(event, listener);
       resolve(e);
     });
@@ -87,6 +86,7 @@ function csrfCases() {
       request: "POST /csrf/transfer, an HTML form on another site",
       why: "A form needs no preflight, so CORS cannot stop it. CsrfLayer refuses it before the handler: Sec-Fetch-Site says cross-site and the policy does not name that origin.",
       expected: "blocked",
+      from: "other site",
       server: [CSRF_REFUSED],
       async run(id) {
         const before = await transferCount();
@@ -151,12 +151,13 @@ function csrfCases() {
       request: "GET /csrf/socket, Upgrade: websocket, from another site",
       why: "Any page may open a WebSocket with the user's cookies, and CORS does not apply. CsrfLayer refuses the handshake before the handler (403): the page's origin is not in the policy.",
       expected: "blocked",
-      server: [CSRF_REFUSED],
+      from: "other site",
+      server: [CSRF_REFUSED_SOCKET],
       async run(id) {
         const before = await socketCount();
         const other = location.hostname === "localhost" ? "127.0.0.1" : "localhost";
         const frame = hiddenFrame(`attacker-${id}`);
-        const answered = nextMessage(
+        const answered = waitFor(window, "message",
           (e) => e.source === frame.contentWindow && e.data && e.data.csrf === "socket");
         frame.src = `${location.protocol}//${other}:${new URL(API).port}/csrf/attacker?socket=1&case=${id}&run=${RUN}`;
         const { data } = await answered;

@@ -5,9 +5,12 @@
 // Contract for automated checks: each case is a
 // <tr data-case data-expected data-outcome data-pass data-statuses
 // data-refusals> row (the statuses the server answered, space-separated,
-// and its cors-refusal reasons, joined by " | "), document.body.dataset.debug
-// says whether the cases ran against the debug-mode API (?debug=1), and
-// document.body.dataset.done is "true" once every row is final.
+// and its refusal reasons, joined by " | ": the CsrfLayer's csrf-refusal
+// where the guard refused, else the CorsLayer's cors-refusal), holding an
+// <svg class="sequence"> whose refused step carries data-refused;
+// document.body.dataset.debug says whether the cases ran against the
+// debug-mode API (?debug=1), and document.body.dataset.done is "true" once
+// every row is final.
 "use strict";
 
 // ?debug=1: the same cases against the same API with debug mode on.
@@ -34,6 +37,8 @@ function url(path, caseId) {
 // is checked of the kind: whether a browser's own headers make a request
 // "simple" or "actual" does not change the answer. `status`: what the
 // server answered, and `debugStatus` what it answers in debug mode.
+// `guard`: the CsrfLayer's csrf-refusal reasons that may refuse it (which
+// one depends on the headers the browser sends), for a request it refused.
 const PREFLIGHT_ALLOWED = { preflight: true, allowed: true, app: false, status: 204 };
 // Refused for its method or a header: debug mode answers 200 with the
 // configured lists, so the console names what is missing, and the browser
@@ -246,20 +251,22 @@ function addRow(number, testCase) {
   row.dataset.case = testCase.id;
   row.dataset.expected = testCase.expected;
   const cells = {
+    sequence: element("td", { className: "sequence", textContent: "…" }),
     browser: element("td", { textContent: "…" }),
     server: element("td", { textContent: "…" }),
-    answered: element("td", { textContent: "…" }),
     pass: element("td", { className: "pass", textContent: "…" }),
   };
   row.append(
     element("td", { className: "num", textContent: String(number) }),
-    element("td", {}, element("div", { textContent: testCase.title }),
-      element("div", { className: "why", textContent: testCase.why })),
-    element("td", {}, element("code", { textContent: testCase.request })),
-    element("td", {}, element("span", { className: testCase.expected, textContent: testCase.expected })),
+    element("td", {},
+      element("div", { className: "title", textContent: testCase.title }),
+      element("code", { textContent: testCase.request }),
+      element("div", { className: "why", textContent: testCase.why }),
+      element("div", { className: "why" }, "expected: ",
+        element("span", { className: testCase.expected, textContent: testCase.expected }))),
+    cells.sequence,
     cells.browser,
     cells.server,
-    cells.answered,
     cells.pass,
   );
   document.getElementById("cases").append(row);
@@ -282,18 +289,99 @@ function describe(entry) {
   return `${entry.method} ${entry.path}: ${entry.decision} (${app})`;
 }
 
-// What the server answered one request: its status, the Access-Control-*
-// headers, and the cors-refusal reason, which a script cannot read itself
-// on a refused request (the browser's console and network panel show them).
-function answeredItem(entry) {
+// The reason the server gave for refusing one request: the CsrfLayer's
+// when the guard refused it (the CorsLayer outside may refuse its origin
+// too, but that only hides the answer: the guard is what stopped it), else
+// the CorsLayer's.
+function refusalOf(entry) {
+  if (entry.csrf_refusal) return `csrf-refusal: ${entry.csrf_refusal}`;
+  if (entry.refusal) return `cors-refusal: ${entry.refusal}`;
+  return "";
+}
+
+// What the server decided and answered for one request: the policy's
+// decision, its status, the Access-Control-* headers, and the refusal
+// reason, which a script cannot read itself on a refused request (the
+// browser's console and network panel show them).
+function serverItem(entry) {
   const item = element("li", {},
-    element("span", { className: entry.status >= 400 ? "blocked" : "status", textContent: String(entry.status) }));
+    element("span", { className: entry.status >= 400 ? "blocked" : "status", textContent: String(entry.status) }),
+    ` ${describe(entry)}`);
   const headers = entry.answered.map(([name, value]) => `${name}: ${value}`);
   item.append(element("div", { className: "detail", textContent: headers.length ? headers.join("\n") : "no Access-Control-* header" }));
-  if (entry.refusal) {
-    item.append(element("div", { className: "refusal", textContent: `cors-refusal: ${entry.refusal}` }));
-  }
+  const refusal = refusalOf(entry);
+  if (refusal) item.append(element("div", { className: "refusal", textContent: refusal }));
   return item;
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+
+function svg(tag, attributes, text) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+// One row's exchange as a small sequence diagram: the page (or the other
+// site) on the left, the API on the right, an arrow per request and per
+// answer, then what the script got. The step that refused is drawn red,
+// marked ✗ and carries data-refused.
+function sequenceFigure(testCase, entries, result) {
+  const steps = [];
+  for (const entry of entries) {
+    const preflight = entry.kind === "preflight";
+    steps.push({ to: "api", label: preflight ? "OPTIONS (preflight)" : `${entry.method} ${entry.path}` });
+    let refused = false;
+    let label = String(entry.status);
+    if (entry.csrf_refusal) {
+      refused = true;
+      label += " ✗ CsrfLayer";
+    } else if (!entry.allowed && preflight) {
+      refused = true;
+      label += " ✗ preflight refused";
+    } else if (!entry.allowed) {
+      refused = true;
+      label += " ✗ origin not named";
+    } else if (preflight) {
+      label += " ✓ allowed";
+    }
+    steps.push({ to: "page", label, refused });
+  }
+  const last = entries[entries.length - 1];
+  if (last && last.kind === "preflight" && !last.allowed) {
+    steps.push({ to: "api", label: "request never sent", skipped: true });
+  }
+  const blocked = result.outcome === "blocked";
+  steps.push({ note: true, label: blocked ? "script: network error" : "script reads the answer", blocked });
+
+  const width = 250, left = 12, right = width - 12, top = 24, gap = 22;
+  const height = top + steps.length * gap;
+  const figure = svg("svg", { class: "sequence", width, height, viewBox: `0 0 ${width} ${height}`, role: "img" });
+  const from = testCase.from || "page";
+  figure.append(svg("title", {}, `${testCase.title}: ${steps.map((step) => step.label).join(", then ")}`));
+  figure.append(svg("text", { x: left, y: 11, class: "actor" }, from));
+  figure.append(svg("text", { x: right, y: 11, class: "actor", "text-anchor": "end" }, "API"));
+  for (const x of [left, right]) {
+    figure.append(svg("line", { x1: x, y1: 15, x2: x, y2: height, class: "lifeline" }));
+  }
+  steps.forEach((step, i) => {
+    const y = top + i * gap + 12;
+    if (step.note) {
+      figure.append(svg("text", { x: left + 6, y: y - 2, class: step.blocked ? "note refused" : "note" },
+        step.label));
+      return;
+    }
+    const [x1, x2] = step.to === "api" ? [left, right] : [right, left];
+    const dir = Math.sign(x2 - x1);
+    const group = svg("g", { class: step.refused ? "step refused" : step.skipped ? "step skipped" : "step" });
+    if (step.refused) group.setAttribute("data-refused", "");
+    group.append(svg("line", { x1, y1: y, x2: x2 - dir * 5, y2: y }));
+    group.append(svg("polygon", { points: `${x2},${y} ${x2 - dir * 6},${y - 3.5} ${x2 - dir * 6},${y + 3.5}` }));
+    group.append(svg("text", { x: (left + right) / 2, y: y - 4, "text-anchor": "middle" }, step.label));
+    figure.append(group);
+  });
+  return figure;
 }
 
 // Compares the server's record for a case with what the case expects;
@@ -317,17 +405,20 @@ function serverMismatch(entries, expected) {
     const debugAnswer = DEBUG && want.preflight && want.debugStatus !== undefined;
     if (!got.allowed && namesOrigin && !debugAnswer) return `request ${i + 1} is refused yet names the origin`;
     if (!got.allowed && got.kind === "preflight" && !got.refusal) return `request ${i + 1} has no cors-refusal reason`;
+    if (want.guard && !want.guard.includes(got.csrf_refusal)) {
+      return `request ${i + 1} should be refused by CsrfLayer (${want.guard.join(" or ")}), csrf-refusal was ${got.csrf_refusal}`;
+    }
+    if (!want.guard && got.csrf_refusal) return `request ${i + 1} was refused by CsrfLayer (${got.csrf_refusal})`;
   }
   return "";
 }
 
-// The toggle: the same cases with debug mode on, or off again.
+// The sentence of the mode the cases run in, and the link to the other.
 function showMode() {
   document.body.dataset.debug = String(DEBUG);
-  document.getElementById("mode").textContent = DEBUG ? "on" : "off";
-  const toggle = document.getElementById("toggle");
-  toggle.href = DEBUG ? "?" : "?debug=1";
-  toggle.textContent = DEBUG ? "Run them with debug mode off" : "Run them with debug mode on";
+  for (const text of document.querySelectorAll("#debug-mode [data-when]")) {
+    text.hidden = text.dataset.when !== (DEBUG ? "on" : "off");
+  }
 }
 
 async function main() {
@@ -360,15 +451,14 @@ async function main() {
     const { row, cells } = rows[i];
     const entries = record.filter((entry) => entry.case === testCase.id);
     const mismatch = recordError || serverMismatch(entries, testCase.server);
-    const list = element("ul", { className: "server" },
-      ...entries.map((entry) => element("li", { textContent: describe(entry) })));
-    cells.server.replaceChildren(list);
-    if (mismatch) cells.server.append(element("div", { className: "mismatch", textContent: mismatch }));
-    cells.answered.replaceChildren(element("ul", { className: "server" }, ...entries.map(answeredItem)));
-    row.dataset.statuses = entries.map((entry) => entry.status).join(" ");
-    row.dataset.refusals = entries.filter((entry) => entry.refusal).map((entry) => entry.refusal).join(" | ");
-
     const result = results[i];
+    cells.server.replaceChildren(element("ul", { className: "server" }, ...entries.map(serverItem)));
+    if (mismatch) cells.server.append(element("div", { className: "mismatch", textContent: mismatch }));
+    cells.sequence.replaceChildren(sequenceFigure(testCase, entries, result));
+    row.dataset.statuses = entries.map((entry) => entry.status).join(" ");
+    row.dataset.refusals = entries.map((entry) => entry.csrf_refusal || entry.refusal)
+      .filter(Boolean).join(" | ");
+
     const pass = result.outcome === testCase.expected && result.ok && !mismatch;
     if (pass) passed += 1;
     row.dataset.pass = String(pass);

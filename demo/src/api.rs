@@ -96,7 +96,6 @@ pub fn with_cors(routes: Router, policy: Policy, log: &DecisionLog) -> Router {
         ))
 }
 
-
 // The API's handlers: each marks that it was reached.
 
 async fn hello(Extension(app): Extension<AppReached>) -> Json<Value> {
@@ -173,4 +172,3 @@ async fn strict_data(Extension(app): Extension<AppReached>) -> Json<Value> {
     app.mark();
     Json(json!({ "secret": "only https://app.example.com may read this" }))
 }
-

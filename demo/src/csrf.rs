@@ -89,4 +89,3 @@ async fn csrf_counts(State(counts): State<CsrfCounts>) -> impl IntoResponse {
         })),
     )
 }
-

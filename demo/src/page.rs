@@ -7,7 +7,6 @@ use axum::Router;
 
 use crate::record::{decisions, DecisionLog};
 
-
 /// The page and its script; `__API_PORT__` and `__DEBUG_API_PORT__` are
 /// filled in at start-up.
 const PAGE_HTML: &str = include_str!("../assets/index.html");
@@ -48,7 +47,6 @@ pub fn page_router(api_port: u16, debug_port: u16, log: DecisionLog) -> Router {
         .route("/decisions", get(decisions))
         .with_state(log)
 }
-
 
 async fn csrf_js() -> impl IntoResponse {
     (

@@ -133,7 +133,11 @@ pub struct Recorder {
 /// Records the policy's decision, then passes the request on to the CORS
 /// layer, which decides again by itself: the record is an observer, not a
 /// second source of truth.
-pub async fn record(State(recorder): State<Recorder>, mut request: Request, next: Next) -> Response {
+pub async fn record(
+    State(recorder): State<Recorder>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let decision = recorder.policy.evaluate(&request);
     let query = request.uri().query();
     let entry = Entry {
@@ -208,7 +212,10 @@ pub fn query_param<'a>(query: Option<&'a str>, name: &str) -> &'a str {
 }
 
 /// `GET /decisions[?run=...]`: the recorded decisions, oldest first.
-pub async fn decisions(State(log): State<DecisionLog>, RawQuery(query): RawQuery) -> impl IntoResponse {
+pub async fn decisions(
+    State(log): State<DecisionLog>,
+    RawQuery(query): RawQuery,
+) -> impl IntoResponse {
     let run = query_param(query.as_deref(), "run");
     let entries: Vec<Value> = log.with(|state| {
         state
@@ -220,4 +227,3 @@ pub async fn decisions(State(log): State<DecisionLog>, RawQuery(query): RawQuery
     });
     ([(CACHE_CONTROL, "no-store")], Json(Value::Array(entries)))
 }
-

@@ -46,7 +46,14 @@ fn demo_binary() -> Result<PathBuf, String> {
         .join(format!("demo{}", std::env::consts::EXE_SUFFIX));
     let mut build = Command::new(env!("CARGO"));
     build
-        .args(["build", "-p", "tower-cors-demo", "--bin", "demo", "--manifest-path"])
+        .args([
+            "build",
+            "-p",
+            "tower-cors-demo",
+            "--bin",
+            "demo",
+            "--manifest-path",
+        ])
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/demo/Cargo.toml"))
         .arg("--target-dir")
         .arg(&target)
@@ -162,6 +169,36 @@ const REASONS: &[(&str, &str, &str, &str)] = &[
     ("refused-origin-put", "origin not allowed", "403", "403"),
 ];
 
+/// The `csrf-refusal` reason of the rows the CSRF guard refuses, shown on
+/// the page instead of the CORS layer's: the forged form post carries
+/// `Sec-Fetch-Site: cross-site` in every engine; the other site's
+/// WebSocket handshake carries it in Firefox and WebKit, and nothing in
+/// Chromium, where the guard compares `Origin` with `Host`.
+fn guard_reasons(engine: &str) -> [(&'static str, &'static str); 2] {
+    let socket = if engine == "chromium" {
+        "websocket origin does not match host"
+    } else {
+        "cross-site websocket handshake"
+    };
+    [
+        ("csrf-cross-site-form", "cross-site request"),
+        ("csrf-websocket-cross-site", socket),
+    ]
+}
+
+/// What the page says of the mode its cases ran in: (sentence that must be
+/// shown, one that must not). The other mode's sentence is on the page
+/// too, hidden.
+fn mode_text(debug: bool) -> (&'static str, &'static str) {
+    let on = "Debug mode is on: a preflight refused for its method or a header is answered 200";
+    let off = "Debug mode is off: a preflight refused for its method or a header is answered 403";
+    if debug {
+        (on, off)
+    } else {
+        (off, on)
+    }
+}
+
 /// The WebSocket rows (browsers apply no CORS to WebSockets, the guard
 /// does) and the status the server answered each handshake: the page's
 /// own socket upgraded (`101`), the other site's refused (`403`) before
@@ -219,12 +256,27 @@ async fn check_run(
                    outcome: row.dataset.outcome, pass: row.dataset.pass,
                    statuses: row.dataset.statuses, refusals: row.dataset.refusals,
                    mismatch: row.querySelector(".mismatch")?.textContent ?? "",
+                   refused_steps: row.querySelectorAll("svg.sequence [data-refused]").length,
+                   steps: row.querySelectorAll("svg.sequence .step").length,
                    debug: document.body.dataset.debug }))"#,
             vec![],
         ),
     )
     .await?;
     let rows = rows.as_array().cloned().unwrap_or_default();
+    // What a reader sees: the mode's sentence (`innerText` leaves out the
+    // hidden one, whitespace collapsed), and whether the page is wider
+    // than the window.
+    let layout = within(
+        "reading the layout",
+        client.execute(
+            r#"const root = document.documentElement;
+               return { mode: document.getElementById("debug-mode").innerText.replace(/\s+/g, " "),
+                        scroll_width: root.scrollWidth, width: root.clientWidth };"#,
+            vec![],
+        ),
+    )
+    .await?;
 
     // A screenshot shows the last frame painted, and WebKit paints the
     // finished table only on a later frame: wait for two.
@@ -288,6 +340,39 @@ async fn check_run(
         report(&name, &result);
         outcomes.push((name, result));
     }
+    for (case, reason) in guard_reasons(engine) {
+        let name = format!("{prefix}_guard_reason:{case}");
+        let row = rows.iter().find(|row| row["case"] == case);
+        let result = match row.and_then(|row| row["refusals"].as_str()) {
+            None => Err("no such row on the page".to_owned()),
+            Some(refusals) if refusals == reason => Ok(()),
+            Some(refusals) => Err(format!("refusals {refusals:?}, expected {reason:?}")),
+        };
+        report(&name, &result);
+        outcomes.push((name, result));
+    }
+    let (shown, hidden) = mode_text(debug);
+    let mode = layout["mode"].as_str().unwrap_or("<missing>");
+    let result = if !mode.contains(shown) {
+        Err(format!("the mode's text is {mode:?}, expected {shown:?}"))
+    } else if mode.contains(hidden) {
+        Err(format!("the other mode's text is shown too: {mode:?}"))
+    } else {
+        Ok(())
+    };
+    let name = format!("{prefix}_mode_text");
+    report(&name, &result);
+    outcomes.push((name, result));
+    let (scroll_width, width) = (&layout["scroll_width"], &layout["width"]);
+    let result = match (scroll_width.as_u64(), width.as_u64()) {
+        (Some(scroll), Some(width)) if scroll <= width => Ok(()),
+        _ => Err(format!(
+            "the page is {scroll_width} px wide in a {width} px window: it scrolls sideways"
+        )),
+    };
+    let name = format!("{prefix}_fits_window");
+    report(&name, &result);
+    outcomes.push((name, result));
     for &(case, status) in WEBSOCKET_ROWS {
         let name = format!("{prefix}_websocket:{case}");
         let row = rows.iter().find(|row| row["case"] == case);
@@ -303,8 +388,18 @@ async fn check_run(
         let field = |name: &str| row[name].as_str().unwrap_or("<missing>").to_owned();
         let name = format!("{prefix}:{}", field("case"));
         let (expected, outcome, pass) = (field("expected"), field("outcome"), field("pass"));
+        // The exchange's picture marks one refused step in every blocked
+        // row, and none in an allowed one.
+        let refused_steps = row["refused_steps"].as_u64().unwrap_or(0);
+        let steps = row["steps"].as_u64().unwrap_or(0);
         let result = if !matches!(expected.as_str(), "allowed" | "blocked") {
             Err(format!("data-expected={expected:?}"))
+        } else if steps == 0 {
+            Err("no exchange drawn".to_owned())
+        } else if (refused_steps == 1) != (expected == "blocked") || refused_steps > 1 {
+            Err(format!(
+                "{refused_steps} refused step(s) drawn in a row expected {expected}"
+            ))
         } else if outcome != expected || pass != "true" {
             let mismatch = row["mismatch"].as_str().unwrap_or_default();
             Err(format!(
