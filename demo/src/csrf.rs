@@ -74,6 +74,9 @@ async fn socket(
                 if socket.send(Message::Text(reply.into())).await.is_err() {
                     return;
                 }
+                // The page's wait for this case (wait.rs) can end: the
+                // echo is on its way.
+                app.release_case();
             }
         }
     })

@@ -42,6 +42,7 @@ mod api;
 mod csrf;
 mod page;
 mod record;
+mod wait;
 
 use std::error::Error;
 use std::net::Ipv4Addr;

@@ -2,10 +2,11 @@
 
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 use crate::record::{decisions, DecisionLog};
+use crate::wait;
 
 /// The page and its script; `__API_PORT__` and `__DEBUG_API_PORT__` are
 /// filled in at start-up.
@@ -45,6 +46,9 @@ pub fn page_router(api_port: u16, debug_port: u16, log: DecisionLog) -> Router {
         )
         .route("/csrf.js", get(csrf_js))
         .route("/decisions", get(decisions))
+        .route("/wait/answered", get(wait::answered))
+        .route("/wait/case", get(wait::case))
+        .route("/wait/release", post(wait::release))
         .with_state(log)
 }
 

@@ -12,6 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
+use tokio::sync::Notify;
 use tower_cors::csrf::CSRF_REFUSAL;
 use tower_cors::policy::CORS_REFUSAL;
 use tower_cors::{Decision, Policy, RequestKind};
@@ -67,19 +68,27 @@ impl Entry {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct DecisionLog(Arc<Mutex<LogState>>);
+pub struct DecisionLog {
+    state: Arc<Mutex<LogState>>,
+    /// Woken whenever an entry gets its answer or a case is released
+    /// (`wait.rs`).
+    changes: Arc<Notify>,
+}
 
 #[derive(Debug, Default)]
 struct LogState {
     next_id: u64,
     entries: VecDeque<Entry>,
+    /// `run/case` of the cases the page said are over (`wait.rs`), the
+    /// newest [`LOG_CAPACITY`] of them.
+    released: VecDeque<String>,
 }
 
 impl DecisionLog {
     fn with<T>(&self, f: impl FnOnce(&mut LogState) -> T) -> T {
         // A panic elsewhere cannot leave the log half-written: every update
         // is a single push or field store.
-        f(&mut self.0.lock().unwrap_or_else(PoisonError::into_inner))
+        f(&mut self.state.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// Records `entry` under a fresh id, which it returns.
@@ -96,6 +105,39 @@ impl DecisionLog {
     }
 }
 
+impl DecisionLog {
+    /// Whether the API has answered a request of `run` and `case`.
+    pub fn has_answered(&self, run: &str, case: &str) -> bool {
+        self.with(|state| {
+            state
+                .entries
+                .iter()
+                .any(|entry| entry.run == run && entry.case == case && entry.status != 0)
+        })
+    }
+
+    /// Notes that the page is done with `key`, and wakes the waiters.
+    pub fn release(&self, key: String) {
+        self.with(|state| {
+            if state.released.len() == LOG_CAPACITY {
+                state.released.pop_front();
+            }
+            state.released.push_back(key);
+        });
+        self.changes.notify_waiters();
+    }
+
+    /// Whether the page said it is done with `key`.
+    pub fn is_released(&self, key: &str) -> bool {
+        self.with(|state| state.released.iter().any(|released| released == key))
+    }
+
+    /// Woken whenever an entry gets its answer or a key is released.
+    pub fn changes(&self) -> &Notify {
+        &self.changes
+    }
+}
+
 /// Put in each API request's extensions by [`record`]; handlers call
 /// [`AppReached::mark`], so a request the CORS layer answered itself (a
 /// preflight) stays unmarked.
@@ -109,6 +151,21 @@ pub struct AppReached {
 impl AppReached {
     pub fn mark(&self) {
         self.log.update(self.id, |entry| entry.reached_app = true);
+    }
+
+    /// Ends the page's wait for this request's case (`wait.rs`).
+    pub fn release_case(&self) {
+        let key = self.log.with(|state| {
+            state
+                .entries
+                .iter()
+                .rev()
+                .find(|entry| entry.id == self.id)
+                .map(|entry| format!("{}/{}", entry.run, entry.case))
+        });
+        if let Some(key) = key {
+            self.log.release(key);
+        }
     }
 }
 
@@ -180,6 +237,7 @@ pub async fn record(
         entry.refusal = refusal;
         entry.csrf_refusal = csrf_refusal;
     });
+    recorder.log.changes.notify_waiters();
     let headers = response.headers_mut();
     headers.insert(X_REQUEST_ID, HeaderValue::from(id));
     headers.insert(X_INTERNAL, HeaderValue::from_static("backend-7"));
