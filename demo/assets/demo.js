@@ -355,7 +355,7 @@ function sequenceFigure(testCase, entries, result) {
   const blocked = result.outcome === "blocked";
   steps.push({ note: true, label: blocked ? "script: network error" : "script reads the answer", blocked });
 
-  const width = 250, left = 12, right = width - 12, top = 24, gap = 22;
+  const width = 220, left = 12, right = width - 12, top = 24, gap = 22;
   const height = top + steps.length * gap;
   const figure = svg("svg", { class: "sequence", width, height, viewBox: `0 0 ${width} ${height}`, role: "img" });
   const from = testCase.from || "page";
