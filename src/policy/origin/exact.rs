@@ -152,7 +152,11 @@ mod tests {
             table.insert(origin);
         }
         for (i, origin) in origins.iter().enumerate() {
-            assert_eq!(table.get(origin.as_bytes()).is_some(), i % 2 == 0, "{origin}");
+            assert_eq!(
+                table.get(origin.as_bytes()).is_some(),
+                i % 2 == 0,
+                "{origin}"
+            );
         }
         let lone = {
             let mut table = ExactOrigins::default();
@@ -160,8 +164,14 @@ mod tests {
             table
         };
         assert!(lone.get(b"https://app.example").is_some());
-        assert!(lone.get(b"https://app.exampla").is_none(), "same length, other bytes");
-        assert!(lone.get(b"https://evil.example").is_none(), "another length");
+        assert!(
+            lone.get(b"https://app.exampla").is_none(),
+            "same length, other bytes"
+        );
+        assert!(
+            lone.get(b"https://evil.example").is_none(),
+            "another length"
+        );
         assert_eq!(lone.lengths, length_bit("https://app.example".len()));
     }
 
