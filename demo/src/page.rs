@@ -14,6 +14,8 @@ const PAGE_HTML: &str = include_str!("../assets/index.html");
 const PAGE_JS: &str = include_str!("../assets/demo.js");
 /// The CSRF rows of the page's table, and the other site's page they use.
 const CSRF_JS: &str = include_str!("../assets/csrf.js");
+/// The picture of each row's exchange.
+const SEQUENCE_JS: &str = include_str!("../assets/sequence.js");
 pub const ATTACKER_HTML: &str = include_str!("../assets/attacker.html");
 
 pub fn page_router(api_port: u16, debug_port: u16, log: DecisionLog) -> Router {
@@ -32,19 +34,9 @@ pub fn page_router(api_port: u16, debug_port: u16, log: DecisionLog) -> Router {
                 async move { ([(CACHE_CONTROL, "no-store")], page) }
             }),
         )
-        .route(
-            "/demo.js",
-            get(|| async {
-                (
-                    [
-                        (CACHE_CONTROL, "no-store"),
-                        (CONTENT_TYPE, "text/javascript; charset=utf-8"),
-                    ],
-                    PAGE_JS,
-                )
-            }),
-        )
-        .route("/csrf.js", get(csrf_js))
+        .route("/demo.js", get(|| script(PAGE_JS)))
+        .route("/csrf.js", get(|| script(CSRF_JS)))
+        .route("/sequence.js", get(|| script(SEQUENCE_JS)))
         .route("/decisions", get(decisions))
         .route("/wait/answered", get(wait::answered))
         .route("/wait/case", get(wait::case))
@@ -52,12 +44,12 @@ pub fn page_router(api_port: u16, debug_port: u16, log: DecisionLog) -> Router {
         .with_state(log)
 }
 
-async fn csrf_js() -> impl IntoResponse {
+async fn script(source: &'static str) -> impl IntoResponse {
     (
         [
             (CACHE_CONTROL, "no-store"),
             (CONTENT_TYPE, "text/javascript; charset=utf-8"),
         ],
-        CSRF_JS,
+        source,
     )
 }
