@@ -15,6 +15,10 @@ pub(crate) fn is_safelisted(method: &[u8]) -> bool {
     matches!(method, b"GET" | b"HEAD" | b"POST")
 }
 
+/// The methods [`is_safelisted`] accepts, for what a policy prints (a
+/// test checks that the two agree).
+pub(crate) const SAFELISTED: [&str; 3] = ["GET", "HEAD", "POST"];
+
 /// `CONNECT`, `TRACE` and `TRACK`, in any case (`#forbidden-method`).
 pub(crate) fn is_forbidden(method: &[u8]) -> bool {
     ["CONNECT", "TRACE", "TRACK"]
