@@ -252,4 +252,28 @@ mod tests {
         assert_eq!(repair("https://a.example", E::Path), None);
         assert_eq!(repair("https://a.example", E::InvalidHost), None);
     }
+
+    /// Any text: no panic, and a fix is always an origin a browser sends,
+    /// which has nothing left to fix.
+    #[test]
+    fn any_text_is_diagnosed_without_panic_and_fixes_are_final() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, TestRunner};
+
+        let mut runner = TestRunner::new(Config::with_cases(5_000));
+        runner
+            .run(
+                &"[ \\t]?(HTTPS?|https?|wss|FILE|x)?(:|://)?(u@)?(\\*\\.)?([A-Za-z0-9ü.\\[\\]:-]{0,12})(:(443|80|0|8080|\\*|0443))?(/|/p|\\?q|#f)?[ \\n]?",
+                |text| {
+                    let diagnosis = diagnose(&text);
+                    prop_assert_eq!(diagnosis.reasons.is_empty(), sendable(&text).is_ok());
+                    if let Some(fix) = &diagnosis.fix {
+                        prop_assert!(sendable(fix).is_ok(), "{} -> {}", text, fix);
+                        prop_assert_eq!(diagnose(fix).reasons, Vec::new());
+                    }
+                    Ok(())
+                },
+            )
+            .unwrap();
+    }
 }
