@@ -10,6 +10,9 @@
 //!   page's request and whether it accepts the answers, with the console's
 //!   message when it does not. Assert in a test that a browser would accept
 //!   your whole stack.
+//! - [`guide`]: the reference pages, one per topic: where the layer goes,
+//!   configuration and its errors, reload, lookups, diagnostics, CSRF and
+//!   WebSockets, migrating from tower-http, the tests.
 //!
 //! ```
 //! use std::time::Duration;
@@ -254,6 +257,7 @@ pub mod browser;
 pub mod csrf;
 mod escape;
 mod future;
+pub mod guide;
 mod layer;
 pub mod lookup;
 pub mod policy;

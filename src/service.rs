@@ -5,7 +5,7 @@ use std::task::{Context, Poll};
 use http::{Request, Response};
 use tower_service::Service;
 
-use crate::future::{preflight_answer, ResponseFuture};
+use crate::future::{preflight_response, ResponseFuture};
 use crate::policy::Policy;
 use crate::source::PolicySource;
 
@@ -149,7 +149,11 @@ where
             .policy
             .with(|policy| crate::trace::decide(policy, &request));
         match outcome.preflight_status() {
-            Some(status) => ResponseFuture::answered(preflight_answer(status, outcome.headers)),
+            Some(status) => {
+                let mut response = preflight_response(status);
+                outcome.headers.apply_to(response.headers_mut());
+                ResponseFuture::answered(response)
+            }
             None => {
                 // The decision borrows the request: its headers first.
                 let headers = outcome.headers;

@@ -690,8 +690,10 @@ fn every_surface_shows_the_one_normal_form() {
     assert_eq!(config.allow_headers, ["x-a", "x-b"]);
     assert_eq!(
         policy.to_string(),
-        "origins: https://a.example, https://b.example; methods: PUT, DELETE; \
-         headers: x-a, x-b; exposed: none; credentials: false"
+        "origins: https://a.example, https://b.example; \
+         methods: PUT, DELETE (GET, HEAD, POST always allowed); \
+         headers: x-a, x-b (and the CORS-safelisted ones, within their value rules); \
+         exposed: none; credentials: false"
     );
     let debug = format!("{policy:?}");
     assert!(

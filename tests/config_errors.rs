@@ -20,11 +20,24 @@ fn origin(builder_origin: &str, credentials: bool) -> Vec<P> {
     )
 }
 
+/// The one problem of an origin with one reason; the fixes have their
+/// own tests, in `config_fixes.rs`.
 fn invalid(origin: &str, reason: S) -> Vec<P> {
     vec![P::InvalidOrigin {
         origin: origin.into(),
-        reason,
+        reasons: vec![reason],
+        fix: None,
     }]
+}
+
+/// Only the origin and its reasons of each problem.
+fn without_fixes(mut problems: Vec<P>) -> Vec<P> {
+    for problem in &mut problems {
+        if let P::InvalidOrigin { fix, .. } = problem {
+            *fix = None;
+        }
+    }
+    problems
 }
 
 #[test]
@@ -63,7 +76,11 @@ fn origins_no_browser_can_send_are_refused_with_the_reason() {
         ),
     ];
     for (text, reason) in cases {
-        assert_eq!(origin(text, false), invalid(text, reason), "{text:?}");
+        assert_eq!(
+            without_fixes(origin(text, false)),
+            invalid(text, reason),
+            "{text:?}"
+        );
     }
 }
 
@@ -198,7 +215,8 @@ fn insecure_origins_need_the_dangerous_method_and_only_lift_that_rule() {
         [
             P::InvalidOrigin {
                 origin: "http://devbox.lan:8080/".into(),
-                reason: S::TrailingSlash
+                reasons: vec![S::TrailingSlash],
+                fix: Some("http://devbox.lan:8080".into()),
             },
             P::NullOrigin,
             P::AnyOriginWithCredentials,
@@ -348,7 +366,9 @@ fn method_mistakes() {
                 normalized: "PUT"
             },
             P::InvalidMethod {
-                method: "BAD METHOD".into()
+                method: "BAD METHOD".into(),
+                fix: None,
+                did_you_mean: None,
             },
         ]
     );
@@ -378,7 +398,10 @@ fn header_mistakes() {
             P::ForbiddenRequestHeader {
                 name: "proxy-authorization".into()
             },
-            P::InvalidHeaderName { name: "x y".into() },
+            P::InvalidHeaderName {
+                name: "x y".into(),
+                fix: None,
+            },
             P::ExposeForbiddenHeader {
                 name: "Set-Cookie".into()
             },
@@ -386,7 +409,8 @@ fn header_mistakes() {
                 name: "set-cookie2".into()
             },
             P::InvalidHeaderName {
-                name: "x(y)".into()
+                name: "x(y)".into(),
+                fix: None,
             },
         ]
     );
@@ -436,7 +460,8 @@ fn every_problem_is_reported_at_once() {
         [
             P::InvalidOrigin {
                 origin: "https://a.example/".into(),
-                reason: S::TrailingSlash
+                reasons: vec![S::TrailingSlash],
+                fix: Some("https://a.example".into()),
             },
             P::InsecureOriginWithCredentials {
                 origin: "http://b.example".into()
@@ -444,11 +469,13 @@ fn every_problem_is_reported_at_once() {
             P::NullOrigin,
             P::InvalidOrigin {
                 origin: "http://c.example:0".into(),
-                reason: S::ZeroPort
+                reasons: vec![S::ZeroPort],
+                fix: None,
             },
             P::InvalidOrigin {
                 origin: "file:///x".into(),
-                reason: S::FileScheme
+                reasons: vec![S::FileScheme],
+                fix: None,
             },
             P::AnyOriginWithCredentials,
             P::ForbiddenMethod {

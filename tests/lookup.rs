@@ -479,7 +479,7 @@ proptest! {
     fn a_lookup_answers_as_listing_the_origins_it_allows(
         listed in subsequence(ORIGINS, 0..=2),
         looked_up in subsequence(ORIGINS, 0..=3),
-        methods in subsequence(vec!["PUT", "DELETE", "patch"], 0..=2),
+        methods in subsequence(vec!["PUT", "DELETE", "PATCH"], 0..=2),
         credentials in any::<bool>(),
         requests in prop::collection::vec(request(), 1..8),
     ) {

@@ -8,7 +8,7 @@ use std::task::{ready, Context, Poll};
 use http::{Response, StatusCode};
 use pin_project_lite::pin_project;
 
-use crate::future::{preflight_answer, ResponseFuture};
+use crate::future::{preflight_response, ResponseFuture};
 use crate::policy::CorsHeaders;
 use crate::trace::Pending;
 
@@ -145,7 +145,9 @@ where
                     panic!("{POLLED_AFTER_COMPLETION}")
                 };
                 let status = if allowed { statuses.1 } else { statuses.0 };
-                Poll::Ready(Ok(preflight_answer(status, answers.pick(allowed))))
+                let mut response = preflight_response(status);
+                answers.pick(allowed).apply_to(response.headers_mut());
+                Poll::Ready(Ok(response))
             }
             StateProj::Actual {
                 lookup,

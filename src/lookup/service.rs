@@ -11,7 +11,7 @@ use tower_service::Service;
 
 use super::bounded::{Bounded, LookupAnswer};
 use super::future::{Alternatives, LookupFuture};
-use crate::future::{preflight_answer, ResponseFuture};
+use crate::future::{preflight_response, ResponseFuture};
 use crate::policy::Policy;
 use crate::source::PolicySource;
 use crate::trace;
@@ -139,7 +139,11 @@ where
             // The lists decided: exactly what `Cors` does.
             trace::record(detail, &refused, &request);
             let future = match refused.preflight_status() {
-                Some(status) => ResponseFuture::answered(preflight_answer(status, refused.headers)),
+                Some(status) => {
+                    let mut response = preflight_response(status);
+                    refused.headers.apply_to(response.headers_mut());
+                    ResponseFuture::answered(response)
+                }
                 None => {
                     // The decision borrows the request: its headers first.
                     let headers = refused.headers;

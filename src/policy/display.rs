@@ -8,6 +8,7 @@ use std::fmt;
 use std::time::Duration;
 
 use super::config::PolicyConfig;
+use super::method::SAFELISTED;
 use super::Policy;
 
 /// How many items of a list are printed before the rest is counted.
@@ -70,11 +71,45 @@ impl<T: AsRef<str>> fmt::Debug for DebugList<'_, T> {
     }
 }
 
+/// The allowed methods: the listed ones, then the safelisted ones, which
+/// need no listing (`#cors-safelisted-method`).
+struct MethodList<'a>(&'a [String]);
+
+impl fmt::Display for MethodList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let always = SAFELISTED.join(", ");
+        match self.0 {
+            [] => write!(f, "{always} (always allowed)"),
+            [any] if any == "*" => f.write_str(any),
+            listed => write!(f, "{} ({always} always allowed)", List(listed)),
+        }
+    }
+}
+
+/// The allowed request headers: the listed ones, then the safelisted ones,
+/// which need no listing (`#cors-safelisted-request-header`).
+struct HeaderList<'a>(&'a [String]);
+
+impl fmt::Display for HeaderList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const SAFELISTED: &str = "the CORS-safelisted ones, within their value rules";
+        match self.0 {
+            [] => write!(f, "only {SAFELISTED}"),
+            // `*` covers them already.
+            [any, ..] if any == "*" => List(self.0).fmt(f),
+            listed => write!(f, "{} (and {SAFELISTED})", List(listed)),
+        }
+    }
+}
+
 /// One line, `name: value` pairs separated by `; `; with `{:#}`, one pair a
 /// line. Only what is configured is shown, in normal form (see
 /// [`PolicyConfig`](super::PolicyConfig#normal-form)): origins sorted (then
 /// `null`), patterns sorted, methods in the order configured, header names
-/// lowercased and sorted.
+/// lowercased and sorted. The methods and request headers that need no
+/// listing are named too: `GET`, `HEAD` and `POST`, and the CORS-safelisted
+/// request headers (`accept`, `content-type` with a form or text type, ...)
+/// within their value rules.
 ///
 /// ```
 /// # #[cfg(feature = "public-suffix")] { // credentialed patterns need the list
@@ -91,8 +126,16 @@ impl<T: AsRef<str>> fmt::Debug for DebugList<'_, T> {
 /// assert_eq!(
 ///     policy.to_string(),
 ///     "origins: https://app.example.com; patterns: https://*.example.org; \
-///      methods: PUT, DELETE; headers: content-type; exposed: none; \
-///      credentials: true; max-age: 600s"
+///      methods: PUT, DELETE (GET, HEAD, POST always allowed); \
+///      headers: content-type (and the CORS-safelisted ones, within their value rules); \
+///      exposed: none; credentials: true; max-age: 600s"
+/// );
+/// let minimal = Policy::builder().allow_origins(["https://app.example.com"]).build()?;
+/// assert_eq!(
+///     minimal.to_string(),
+///     "origins: https://app.example.com; methods: GET, HEAD, POST (always allowed); \
+///      headers: only the CORS-safelisted ones, within their value rules; exposed: none; \
+///      credentials: false"
 /// );
 /// # }
 /// # Ok::<(), tower_cors::ConfigError>(())
@@ -141,8 +184,8 @@ impl fmt::Display for Policy {
                 line(f, "public-suffix subdomains", &"allowed dangerously")?;
             }
         }
-        line(f, "methods", &List(allow_methods))?;
-        line(f, "headers", &List(allow_headers))?;
+        line(f, "methods", &MethodList(allow_methods))?;
+        line(f, "headers", &HeaderList(allow_headers))?;
         line(f, "exposed", &List(expose_headers))?;
         line(f, "credentials", allow_credentials)?;
         if let Some(secs) = max_age {
@@ -237,6 +280,27 @@ mod tests {
         assert_eq!(
             format!("{:?}", DebugList(&items)),
             r#"["o0", "o1", "o2", "o3", "o4", ...and 3 more (8 in all)]"#
+        );
+    }
+
+    #[test]
+    fn the_methods_named_always_allowed_are_the_safelisted_ones() {
+        use crate::policy::method::is_safelisted;
+        for method in SAFELISTED {
+            assert!(is_safelisted(method.as_bytes()), "{method}");
+        }
+        let others = ["PUT", "DELETE", "PATCH", "OPTIONS", "get", "Post", "head"];
+        for method in others {
+            assert!(!is_safelisted(method.as_bytes()), "{method}");
+        }
+        assert_eq!(
+            MethodList(&[]).to_string(),
+            "GET, HEAD, POST (always allowed)"
+        );
+        assert_eq!(MethodList(&["*".into()]).to_string(), "*");
+        assert_eq!(
+            HeaderList(&["*".into(), "authorization".into()]).to_string(),
+            "*, authorization"
         );
     }
 }

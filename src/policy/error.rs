@@ -40,7 +40,8 @@ use std::fmt;
 /// assert_eq!(
 ///     format!("{err:?}"),
 ///     "invalid CORS policy (1 problem):\n  - origin \"https://a.example/\" can never match \
-///      a browser's Origin header: it ends with a slash; browsers never send one"
+///      a browser's Origin header: it ends with a slash, which browsers never send; \
+///      write \"https://a.example\""
 /// );
 /// ```
 #[derive(Clone, PartialEq, Eq, thiserror::Error)]
@@ -69,7 +70,8 @@ impl ConfigError {
     ///     [
     ///         ConfigProblem::InvalidOrigin {
     ///             origin: "https://app.example.com/".into(),
-    ///             reason: OriginSyntaxError::TrailingSlash,
+    ///             reasons: vec![OriginSyntaxError::TrailingSlash],
+    ///             fix: Some("https://app.example.com".into()),
     ///         },
     ///         ConfigProblem::MethodNormalizedByBrowsers {
     ///             method: "delete".into(),
@@ -122,13 +124,40 @@ pub enum ConfigProblem {
     #[error("no origin is allowed: call allow_origins, allow_origin_fn or allow_any_origin")]
     NoOrigin,
 
-    /// An origin that no browser can ever send in its `Origin` header.
-    #[error("origin {origin:?} can never match a browser's Origin header: {reason}")]
+    /// An origin that no browser can ever send in its `Origin` header:
+    /// everything that keeps it from matching, and the origin a browser
+    /// sends instead when that is certain.
+    ///
+    /// ```
+    /// use tower_cors::policy::{ConfigProblem, OriginSyntaxError as S, Policy};
+    ///
+    /// let err = Policy::builder().allow_origins(["https://App.Example.com:443/"]).build().unwrap_err();
+    /// assert_eq!(
+    ///     err.problems(),
+    ///     [ConfigProblem::InvalidOrigin {
+    ///         origin: "https://App.Example.com:443/".into(),
+    ///         reasons: vec![S::TrailingSlash, S::DefaultPort, S::Uppercase],
+    ///         fix: Some("https://app.example.com".into()),
+    ///     }]
+    /// );
+    /// assert!(err.to_string().ends_with("write \"https://app.example.com\""));
+    /// ```
+    #[error(
+        "origin {origin:?} can never match a browser's Origin header: {}",
+        Because(reasons, fix.as_deref())
+    )]
     InvalidOrigin {
         /// The origin as configured.
         origin: String,
-        /// What is wrong with it.
-        reason: OriginSyntaxError,
+        /// What is wrong with it, every difference from what a browser
+        /// sends, in the order they were found; never empty.
+        reasons: Vec<OriginSyntaxError>,
+        /// The origin a browser sends for what was meant, when every
+        /// difference has a certain correction: uppercase letters in the
+        /// scheme or host, the default port, a trailing slash, whitespace
+        /// around it. `None` when one is a guess (a path, a user, a bad
+        /// port or host).
+        fix: Option<String>,
     },
 
     /// `null` is the origin of sandboxed iframes, `data:` URLs and some
@@ -186,10 +215,18 @@ pub enum ConfigProblem {
     },
 
     /// Not an HTTP method token.
-    #[error("method {method:?} is not a valid HTTP method token")]
+    #[error(
+        "method {method:?} is not a valid HTTP method token{}",
+        Fix(fix.as_deref(), *did_you_mean)
+    )]
     InvalidMethod {
         /// The method as configured.
         method: String,
+        /// The method meant, when only whitespace around it is wrong.
+        fix: Option<String>,
+        /// A standard method one edit away, when there is exactly one:
+        /// `"DEL ETE"` gives `DELETE`.
+        did_you_mean: Option<&'static str>,
     },
 
     /// `CONNECT`, `TRACE` and `TRACK` can never be sent by a page.
@@ -202,7 +239,8 @@ pub enum ConfigProblem {
     /// Browsers uppercase `delete get head options post put` before sending
     /// them, so a lowercase spelling can never match.
     #[error(
-        "method {method:?} is always sent as {normalized:?} by browsers: write {normalized:?}"
+        "method {method:?} is always sent as {normalized:?} by browsers (Fetch uppercases \
+         DELETE, GET, HEAD, OPTIONS, POST and PUT): write {normalized:?}"
     )]
     MethodNormalizedByBrowsers {
         /// The method as configured.
@@ -211,11 +249,42 @@ pub enum ConfigProblem {
         normalized: &'static str,
     },
 
+    /// A standard method not in uppercase that browsers send as written:
+    /// Fetch uppercases only `DELETE GET HEAD OPTIONS POST PUT`, so a
+    /// listed `patch` allows a page's `patch` and never its `PATCH`.
+    /// Listing both spellings allows both.
+    ///
+    /// ```
+    /// use tower_cors::policy::{ConfigProblem, Policy};
+    ///
+    /// let err = Policy::builder().allow_any_origin().allow_methods(["patch"]).build().unwrap_err();
+    /// assert_eq!(
+    ///     err.problems(),
+    ///     [ConfigProblem::MethodNotNormalizedByBrowsers { method: "patch".into(), standard: "PATCH" }]
+    /// );
+    /// let both = Policy::builder().allow_any_origin().allow_methods(["PATCH", "patch"]).build()?;
+    /// # Ok::<(), tower_cors::ConfigError>(())
+    /// ```
+    #[error(
+        "method {method:?} is sent as written: browsers uppercase only DELETE, GET, HEAD, \
+         OPTIONS, POST and PUT, so {method:?} never matches a page's {standard:?}: write \
+         {standard:?} (or list both spellings to allow both)"
+    )]
+    MethodNotNormalizedByBrowsers {
+        /// The method as configured.
+        method: String,
+        /// The standard spelling, which pages send.
+        standard: &'static str,
+    },
+
     /// Not a header name token.
-    #[error("header {name:?} is not a valid header name")]
+    #[error("header {name:?} is not a valid header name{}", Fix(fix.as_deref(), None))]
     InvalidHeaderName {
         /// The name as configured.
         name: String,
+        /// The name meant, when only whitespace around it is wrong and the
+        /// name itself is allowed where it is listed.
+        fix: Option<String>,
     },
 
     /// A forbidden request header (`cookie`, `origin`, `sec-*`, ...) is set by
@@ -272,6 +341,61 @@ pub enum ConfigProblem {
     },
 }
 
+/// The reasons of [`ConfigProblem::InvalidOrigin`], then its correction.
+struct Because<'a>(&'a [OriginSyntaxError], Option<&'a str>);
+
+impl fmt::Display for Because<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, reason) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{reason}")?;
+        }
+        Fix(self.1, None).fmt(f)
+    }
+}
+
+/// `; write "fix"`, or `; did you mean "guess"?`, or nothing.
+struct Fix<'a>(Option<&'a str>, Option<&'a str>);
+
+impl fmt::Display for Fix<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Fix(Some(fix), _) => write!(f, "; write {fix:?}"),
+            Fix(None, Some(guess)) => write!(f, "; did you mean {guess:?}?"),
+            Fix(None, None) => Ok(()),
+        }
+    }
+}
+
+impl ConfigProblem {
+    /// The corrected text, when the correction is certain: the origin a
+    /// browser sends, the method or header name meant.
+    ///
+    /// ```
+    /// use tower_cors::Policy;
+    ///
+    /// let err = Policy::builder()
+    ///     .allow_origins(["HTTPS://App.example.com:443"])
+    ///     .allow_methods(["delete", " PUT "])
+    ///     .build()
+    ///     .unwrap_err();
+    /// let fixes: Vec<_> = err.problems().iter().map(|p| p.fix()).collect();
+    /// assert_eq!(fixes, [Some("https://app.example.com"), Some("DELETE"), Some("PUT")]);
+    /// ```
+    pub fn fix(&self) -> Option<&str> {
+        match self {
+            Self::InvalidOrigin { fix, .. }
+            | Self::InvalidMethod { fix, .. }
+            | Self::InvalidHeaderName { fix, .. } => fix.as_deref(),
+            Self::MethodNormalizedByBrowsers { normalized, .. } => Some(normalized),
+            Self::MethodNotNormalizedByBrowsers { standard, .. } => Some(standard),
+            _ => None,
+        }
+    }
+}
+
 /// Why a configured origin can never equal what a browser sends.
 ///
 /// Browsers serialize an origin as `scheme://host[:port]`: lowercase scheme
@@ -286,7 +410,8 @@ pub enum ConfigProblem {
 ///     err.problems(),
 ///     [ConfigProblem::InvalidOrigin {
 ///         origin: "https://a.example:443".into(),
-///         reason: OriginSyntaxError::DefaultPort,
+///         reasons: vec![OriginSyntaxError::DefaultPort],
+///         fix: Some("https://a.example".into()),
 ///     }]
 /// );
 /// ```
@@ -301,7 +426,7 @@ pub enum OriginSyntaxError {
     Whitespace,
     /// Contains a non-ASCII character (browsers send punycode: `xn--...`).
     #[error(
-        "it contains non-ASCII characters; browsers send international names as punycode (xn--)"
+        "it contains non-ASCII characters (browsers send international names as punycode, xn--)"
     )]
     NonAscii,
     /// No `scheme://`.
@@ -311,19 +436,19 @@ pub enum OriginSyntaxError {
     #[error("its scheme is not valid")]
     InvalidScheme,
     /// Uppercase letters in the scheme or host.
-    #[error("it has uppercase letters; browsers send scheme and host in lowercase")]
+    #[error("it has uppercase letters, which browsers never send in a scheme or host")]
     Uppercase,
     /// Ends with `/`.
-    #[error("it ends with a slash; browsers never send one")]
+    #[error("it ends with a slash, which browsers never send")]
     TrailingSlash,
     /// Has a path.
-    #[error("it has a path; an origin is only scheme://host[:port]")]
+    #[error("it has a path, and an origin is only scheme://host[:port]")]
     Path,
     /// Has a query or fragment.
-    #[error("it has a query or fragment; an origin is only scheme://host[:port]")]
+    #[error("it has a query or fragment, and an origin is only scheme://host[:port]")]
     QueryOrFragment,
     /// Has `user@` or `user:password@`.
-    #[error("it has userinfo (user@); browsers never send it")]
+    #[error("it has userinfo (user@), which browsers never send")]
     Userinfo,
     /// The host is empty or has characters or labels a browser never sends.
     #[error("its host is not a valid, normalized host name or IP address")]
@@ -338,19 +463,19 @@ pub enum OriginSyntaxError {
     #[error("a wildcard must be the whole first label of a host name: scheme://*.example.com")]
     MisplacedWildcard,
     /// Port `0`: no page is ever served from it.
-    #[error("it names port 0, which no page is served from; write the page's own port")]
+    #[error("it names port 0, which no page is served from (name the page's own port)")]
     ZeroPort,
     /// A `file:` origin: pages opened from `file:` URLs send `null`.
     #[error(
-        "pages opened from file: URLs send the origin \"null\", never a file:// origin; \
-         serve the page from http://localhost instead"
+        "pages opened from file: URLs send the origin \"null\", never a file:// origin \
+         (serve the page from http://localhost instead)"
     )]
     FileScheme,
     /// A label starting with `xn--` that is not punycode for a non-ASCII
     /// name: the URL parser refuses such a host, so no browser sends it.
     #[error(
-        "a label starting with xn-- is not valid punycode; copy the name a browser shows in \
-         `new URL(...).origin`"
+        "a label starting with xn-- is not valid punycode (copy the name a browser shows in \
+         `new URL(...).origin`)"
     )]
     InvalidPunycode,
     /// A host over 253 bytes (the longest DNS name), or for a pattern one

@@ -4,7 +4,7 @@
 use http::header::HeaderName;
 
 use super::error::ConfigProblem;
-use super::token::is_token;
+use super::token::{is_token, trimmed_token};
 
 /// The `Access-Control-Allow-Private-Network` header (not in `http`'s list).
 ///
@@ -152,6 +152,40 @@ fn is_simple_range(value: &[u8]) -> bool {
     end.is_empty() || number(end).is_some_and(|end| start <= end)
 }
 
+/// Why the header name `name` cannot be in `allow_headers`, if it cannot.
+fn allow_problem(name: &str) -> Option<ConfigProblem> {
+    let name = name.to_owned();
+    if is_forbidden_request_header(name.as_bytes()) {
+        Some(ConfigProblem::ForbiddenRequestHeader { name })
+    } else if listed_in(&RESPONSE_ONLY, &name) {
+        Some(ConfigProblem::ResponseHeaderInAllowHeaders { name })
+    } else {
+        None
+    }
+}
+
+/// Why the header name `name` cannot be in `expose_headers`, if it cannot.
+fn expose_problem(name: &str) -> Option<ConfigProblem> {
+    let owned = || name.to_owned();
+    if name.eq_ignore_ascii_case("set-cookie") || name.eq_ignore_ascii_case("set-cookie2") {
+        Some(ConfigProblem::ExposeForbiddenHeader { name: owned() })
+    } else if listed_in(&NEVER_ON_ACTUAL_RESPONSES, name) {
+        Some(ConfigProblem::NotAResponseHeaderInExposeHeaders { name: owned() })
+    } else {
+        None
+    }
+}
+
+/// A name that is not a token, with the name meant when only whitespace
+/// around it is wrong and its list accepts that name (`problem` says).
+fn invalid_name(name: &str, problem: fn(&str) -> Option<ConfigProblem>) -> ConfigProblem {
+    let fix = trimmed_token(name).filter(|meant| problem(meant).is_none());
+    ConfigProblem::InvalidHeaderName {
+        name: name.to_owned(),
+        fix: fix.map(str::to_owned),
+    }
+}
+
 /// The request headers a preflight may ask for.
 #[derive(Debug)]
 pub(crate) struct AllowedHeaders {
@@ -169,11 +203,9 @@ impl AllowedHeaders {
             if name == "*" {
                 any = true;
             } else if !is_token(name.as_bytes()) {
-                problems.push(ConfigProblem::InvalidHeaderName { name: name.clone() });
-            } else if is_forbidden_request_header(name.as_bytes()) {
-                problems.push(ConfigProblem::ForbiddenRequestHeader { name: name.clone() });
-            } else if listed_in(&RESPONSE_ONLY, name) {
-                problems.push(ConfigProblem::ResponseHeaderInAllowHeaders { name: name.clone() });
+                problems.push(invalid_name(name, allow_problem));
+            } else if let Some(problem) = allow_problem(name) {
+                problems.push(problem);
             } else {
                 names.push(name.to_ascii_lowercase().into_bytes().into());
             }
@@ -256,13 +288,9 @@ pub(crate) fn build_expose(
                 problems.push(ConfigProblem::ExposeAnyWithCredentials);
             }
         } else if !is_token(name.as_bytes()) {
-            problems.push(ConfigProblem::InvalidHeaderName { name: name.clone() });
-        } else if name.eq_ignore_ascii_case("set-cookie")
-            || name.eq_ignore_ascii_case("set-cookie2")
-        {
-            problems.push(ConfigProblem::ExposeForbiddenHeader { name: name.clone() });
-        } else if listed_in(&NEVER_ON_ACTUAL_RESPONSES, name) {
-            problems.push(ConfigProblem::NotAResponseHeaderInExposeHeaders { name: name.clone() });
+            problems.push(invalid_name(name, expose_problem));
+        } else if let Some(problem) = expose_problem(name) {
+            problems.push(problem);
         } else {
             names.push(name.to_ascii_lowercase().into_bytes().into());
         }

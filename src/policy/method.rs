@@ -7,12 +7,17 @@
 //! `patch`, which an allowed `PATCH` does not cover.
 
 use super::error::ConfigProblem;
-use super::token::is_token;
+use super::suggest::{standard_spelling, suggest_method};
+use super::token::{is_token, trimmed_token};
 
 /// `GET`, `HEAD` and `POST` never need permission (`#cors-safelisted-method`).
 pub(crate) fn is_safelisted(method: &[u8]) -> bool {
     matches!(method, b"GET" | b"HEAD" | b"POST")
 }
+
+/// The methods [`is_safelisted`] accepts, for what a policy prints (a
+/// test checks that the two agree).
+pub(crate) const SAFELISTED: [&str; 3] = ["GET", "HEAD", "POST"];
 
 /// `CONNECT`, `TRACE` and `TRACK`, in any case (`#forbidden-method`).
 pub(crate) fn is_forbidden(method: &[u8]) -> bool {
@@ -27,6 +32,42 @@ pub(crate) fn browser_normalized(method: &str) -> Option<&'static str> {
     ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]
         .into_iter()
         .find(|n| n.eq_ignore_ascii_case(method) && *n != method)
+}
+
+/// Whether the method token `method`, listed among `configured`, can be
+/// allowed: not forbidden, and in the spelling browsers send.
+fn check(method: &str, configured: &[String]) -> Result<(), ConfigProblem> {
+    if is_forbidden(method.as_bytes()) {
+        return Err(ConfigProblem::ForbiddenMethod {
+            method: method.to_owned(),
+        });
+    }
+    if let Some(normalized) = browser_normalized(method) {
+        return Err(ConfigProblem::MethodNormalizedByBrowsers {
+            method: method.to_owned(),
+            normalized,
+        });
+    }
+    // `patch` is sent as written: allowed on purpose only beside `PATCH`.
+    match standard_spelling(method) {
+        Some(standard) if !configured.iter().any(|m| m == standard) => {
+            Err(ConfigProblem::MethodNotNormalizedByBrowsers {
+                method: method.to_owned(),
+                standard,
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The method a token was meant to be: itself when it can be allowed,
+/// else the spelling its one problem names, `None` when it is forbidden.
+fn meant(method: &str, configured: &[String]) -> Option<String> {
+    match check(method, configured) {
+        Ok(()) => Some(method.to_owned()),
+        Err(ConfigProblem::ForbiddenMethod { .. }) => None,
+        Err(problem) => problem.fix().map(str::to_owned),
+    }
 }
 
 /// The methods a preflight may ask for.
@@ -48,18 +89,14 @@ impl Methods {
             if method == "*" {
                 any = true;
             } else if !is_token(method.as_bytes()) {
+                let fix = trimmed_token(method).and_then(|m| meant(m, configured));
                 problems.push(ConfigProblem::InvalidMethod {
                     method: method.clone(),
+                    did_you_mean: fix.is_none().then(|| suggest_method(method)).flatten(),
+                    fix,
                 });
-            } else if is_forbidden(method.as_bytes()) {
-                problems.push(ConfigProblem::ForbiddenMethod {
-                    method: method.clone(),
-                });
-            } else if let Some(normalized) = browser_normalized(method) {
-                problems.push(ConfigProblem::MethodNormalizedByBrowsers {
-                    method: method.clone(),
-                    normalized,
-                });
+            } else if let Err(problem) = check(method, configured) {
+                problems.push(problem);
             } else if !names.iter().any(|n| **n == *method.as_bytes()) {
                 names.push(method.as_bytes().into());
             }
@@ -69,7 +106,6 @@ impl Methods {
         }
         Methods::Listed { names }
     }
-
     /// The `Access-Control-Allow-Methods` value of a list: the methods in
     /// configured order.
     pub(crate) fn list_value(&self) -> Option<Box<[u8]>> {
@@ -160,9 +196,15 @@ mod tests {
                     normalized: "DELETE"
                 },
                 ConfigProblem::InvalidMethod {
-                    method: "BAD METHOD".into()
+                    method: "BAD METHOD".into(),
+                    fix: None,
+                    did_you_mean: None,
                 },
-                ConfigProblem::InvalidMethod { method: "".into() },
+                ConfigProblem::InvalidMethod {
+                    method: "".into(),
+                    fix: None,
+                    did_you_mean: None,
+                },
             ]
         );
     }

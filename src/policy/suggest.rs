@@ -61,6 +61,23 @@ pub fn suggest_method(method: &str) -> Option<&'static str> {
     nearest(&upper, STANDARD_METHODS)
 }
 
+/// The standard method `method` names in another case (`patch` gives
+/// `PATCH`), or `None` when it is no standard method or already is one.
+///
+/// ```
+/// use tower_cors::policy::suggest::standard_spelling;
+///
+/// assert_eq!(standard_spelling("patch"), Some("PATCH"));
+/// assert_eq!(standard_spelling("Delete"), Some("DELETE"));
+/// assert_eq!(standard_spelling("PATCH"), None);
+/// assert_eq!(standard_spelling("purge"), None);
+/// ```
+pub fn standard_spelling(method: &str) -> Option<&'static str> {
+    STANDARD_METHODS
+        .into_iter()
+        .find(|standard| standard.eq_ignore_ascii_case(method) && *standard != method)
+}
+
 /// Whether `a` becomes `b` with exactly one edit (optimal string alignment
 /// distance 1).
 fn one_edit_apart(a: &[u8], b: &[u8]) -> bool {

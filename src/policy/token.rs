@@ -34,3 +34,10 @@ pub(crate) const TCHAR: [bool; 256] = {
 pub(crate) fn is_token(bytes: &[u8]) -> bool {
     !bytes.is_empty() && bytes.iter().all(|&b| TCHAR[usize::from(b)])
 }
+
+/// `text` without the whitespace around it, when that alone kept it from
+/// being a token: the certain correction of `" x-request-id "`.
+pub(crate) fn trimmed_token(text: &str) -> Option<&str> {
+    let trimmed = text.trim_matches(|c: char| c.is_ascii_whitespace());
+    (trimmed.len() < text.len() && is_token(trimmed.as_bytes())).then_some(trimmed)
+}

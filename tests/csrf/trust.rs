@@ -206,7 +206,8 @@ fn every_configuration_problem_is_reported_at_once() {
         TrustProblem::PolicyAndOrigins,
         TrustProblem::Origin(ConfigProblem::InvalidOrigin {
             origin: "https://app.example.com/".into(),
-            reason: tower_cors::policy::OriginSyntaxError::TrailingSlash,
+            reasons: vec![tower_cors::policy::OriginSyntaxError::TrailingSlash],
+            fix: Some("https://app.example.com".into()),
         }),
         TrustProblem::Origin(ConfigProblem::InsecureOriginWithCredentials {
             origin: "http://app.example.com".into(),

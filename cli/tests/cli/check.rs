@@ -53,6 +53,26 @@ max_age = 604800
 }
 
 #[test]
+fn every_problem_of_an_origin_is_printed_with_the_origin_meant() {
+    let file = write_file(
+        "fixable.toml",
+        "allow_origins = [\"https://App.Example.com:443/\"]\n",
+    );
+    let (code, out) = cors(&["check", file.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "error: origin \"https://App.Example.com:443/\" can never match a browser's Origin \
+             header: it ends with a slash, which browsers never send; it names the scheme's \
+             default port, which browsers omit; it has uppercase letters, which browsers never \
+             send in a scheme or host; write \"https://app.example.com\"\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("1 problem, 0 warnings"), "{out}");
+}
+
+#[test]
 fn warnings_alone_exit_0() {
     let file = write_file(
         "warnings.toml",

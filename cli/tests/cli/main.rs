@@ -36,11 +36,17 @@ pub fn cors_json(args: &[&str]) -> (i32, serde_json::Value) {
     (code, json)
 }
 
-/// A file holding `text` in a directory of this test process.
+/// A file holding `text` in a directory of this test process. Tests run in
+/// parallel and several write the same file: each writes its own copy and
+/// renames it into place, so no test ever reads a file half written.
 pub fn write_file(name: &str, text: &str) -> PathBuf {
+    static WRITES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!("cors-cli-tests-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join(name);
-    std::fs::write(&path, text).expect("write");
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let partial = dir.join(format!(".{name}.{n}.partial"));
+    std::fs::write(&partial, text).expect("write");
+    std::fs::rename(&partial, &path).expect("rename into place");
     path
 }

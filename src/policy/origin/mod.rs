@@ -6,6 +6,7 @@
 //! (`pattern`), a comparison of the host's end with each of a few domains
 //! or a walk of a label tree, never a scan of a long configured list.
 
+mod canonical;
 mod exact;
 mod ip;
 mod pattern;

@@ -2,9 +2,9 @@
 //! browser can ever send, and then what would hand users' data to other
 //! sites when credentials are allowed.
 
-use super::punycode;
+use super::canonical::{diagnose, sendable, Diagnosis};
 use super::syntax::{parse, OriginParts};
-use crate::policy::error::{ConfigProblem, OriginSyntaxError};
+use crate::policy::error::ConfigProblem;
 
 /// What the configuration says about trust, for the credentials rules.
 #[derive(Debug, Clone, Copy, Default)]
@@ -19,28 +19,48 @@ pub(crate) struct Trust {
     pub(crate) public_suffix_subdomains: bool,
 }
 
-/// Validates one configured origin or pattern, recording every problem.
-/// Returns the parsed parts when the text itself is usable.
+/// Validates one configured origin or pattern, recording every problem:
+/// all that keeps a browser from sending it, with the origin it meant when
+/// that is certain, and the credentials rules, which are judged on that
+/// origin too. Returns the parsed parts when the text itself is usable.
 pub(crate) fn validate<'a>(
     origin: &'a str,
     trust: Trust,
     problems: &mut Vec<ConfigProblem>,
 ) -> Option<OriginParts<'a>> {
-    let invalid = |reason| ConfigProblem::InvalidOrigin {
-        origin: origin.to_owned(),
-        reason,
-    };
-    let parts = match never_sent(origin).map_or_else(|| parse(origin.as_bytes(), true), Err) {
-        Ok(parts) => parts,
-        Err(reason) => {
-            problems.push(invalid(reason));
-            return None;
+    match sendable(origin) {
+        Ok(parts) => {
+            check_trust(origin, &parts, trust, problems);
+            Some(parts)
         }
-    };
-    if let Err(reason) = check_sendable(&parts) {
-        problems.push(invalid(reason));
-        return None;
+        Err(_) => {
+            let Diagnosis { reasons, fix } = diagnose(origin);
+            let meant = fix
+                .as_deref()
+                .and_then(|fix| parse(fix.as_bytes(), true).ok());
+            let trust_problems = meant.map(|parts| {
+                let mut found = Vec::new();
+                check_trust(origin, &parts, trust, &mut found);
+                found
+            });
+            problems.push(ConfigProblem::InvalidOrigin {
+                origin: origin.to_owned(),
+                reasons,
+                fix,
+            });
+            problems.extend(trust_problems.into_iter().flatten());
+            None
+        }
     }
+}
+
+/// The credentials rules, for an origin a browser can send.
+fn check_trust(
+    origin: &str,
+    parts: &OriginParts<'_>,
+    trust: Trust,
+    problems: &mut Vec<ConfigProblem>,
+) {
     if trust.credentials
         && parts.scheme == "http"
         && !parts.is_loopback()
@@ -57,36 +77,6 @@ pub(crate) fn validate<'a>(
     {
         check_public_suffix(origin, parts.host, problems);
     }
-    Some(parts)
-}
-
-/// Origins whose text already says no page has them, named before the
-/// syntax is read so that the message says why: a page opened from a
-/// `file:` URL sends `null` (its origin is opaque), never `file://...`.
-fn never_sent(origin: &str) -> Option<OriginSyntaxError> {
-    let scheme = origin.split(':').next().unwrap_or(origin);
-    scheme
-        .eq_ignore_ascii_case("file")
-        .then_some(OriginSyntaxError::FileScheme)
-}
-
-/// What the syntax allows but no browser can send: port 0 (no page is
-/// served from it) and `xn--` labels that do not decode as punycode (URL
-/// `#concept-host-parser` fails on them). `parse` itself refuses names
-/// longer than DNS allows, in requests too.
-fn check_sendable(parts: &OriginParts<'_>) -> Result<(), OriginSyntaxError> {
-    if parts.port == Some(0) {
-        return Err(OriginSyntaxError::ZeroPort);
-    }
-    let name = parts.host.strip_suffix('.').unwrap_or(parts.host);
-    let bad_label = name
-        .split('.')
-        .filter_map(|label| label.strip_prefix("xn--"))
-        .any(|encoded| !punycode::is_valid(encoded));
-    if bad_label {
-        return Err(OriginSyntaxError::InvalidPunycode);
-    }
-    Ok(())
 }
 
 #[cfg(feature = "public-suffix")]
@@ -116,6 +106,7 @@ fn check_public_suffix(pattern: &str, _domain: &str, problems: &mut Vec<ConfigPr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::policy::error::OriginSyntaxError;
     use OriginSyntaxError as E;
 
     fn reasons(origin: &str) -> Vec<ConfigProblem> {
@@ -127,7 +118,8 @@ mod tests {
     fn invalid(origin: &str, reason: OriginSyntaxError) -> Vec<ConfigProblem> {
         vec![ConfigProblem::InvalidOrigin {
             origin: origin.into(),
-            reason,
+            reasons: vec![reason],
+            fix: None,
         }]
     }
 
@@ -209,6 +201,36 @@ mod tests {
         assert_eq!(run("http://intranet.example", psl), [insecure]);
         assert_eq!(run("https://*.github.io", psl), []);
         assert_eq!(run("https://*.github.io", lan).len(), 1);
+    }
+
+    #[test]
+    fn the_credentials_rules_judge_the_origin_meant() {
+        let strict = Trust {
+            credentials: true,
+            ..Trust::default()
+        };
+        let mut problems = Vec::new();
+        assert_eq!(
+            validate("http://Intranet.example/", strict, &mut problems),
+            None
+        );
+        assert_eq!(
+            problems,
+            [
+                ConfigProblem::InvalidOrigin {
+                    origin: "http://Intranet.example/".into(),
+                    reasons: vec![E::TrailingSlash, E::Uppercase],
+                    fix: Some("http://intranet.example".into()),
+                },
+                ConfigProblem::InsecureOriginWithCredentials {
+                    origin: "http://Intranet.example/".into(),
+                },
+            ]
+        );
+        // Without a certain fix there is nothing to judge them on.
+        let mut problems = Vec::new();
+        validate("http://intranet.example/x", strict, &mut problems);
+        assert_eq!(problems.len(), 1);
     }
 
     #[cfg(feature = "public-suffix")]
