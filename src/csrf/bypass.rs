@@ -121,7 +121,8 @@ fn validate(path: &str) -> Result<(), BypassPathError> {
 /// True for a path as browsers send it: no empty segment (`//`), no `.`
 /// or `..` segment, not even behind `;` parameters (`..;x`, which Tomcat,
 /// Jetty and Spring read as `..`), no encoded `/`, `\` or `.`, no encoded
-/// `%` (`%25`, which a second decoding turns into another escape) and no
+/// `%` (`%25`, which a second decoding turns into another escape), no `%`
+/// that starts no escape (`%5%63`: decoding the `%63` makes `%5c`), no
 /// `%u` escape (which IIS decodes), and no raw `\`: some server or router
 /// downstream may read any of these as another path.
 fn is_plain(path: &str) -> bool {
@@ -129,14 +130,17 @@ fn is_plain(path: &str) -> bool {
     if bytes.contains(&b'\\') {
         return false;
     }
-    let odd_escape = bytes.windows(2).enumerate().any(|(i, w)| {
-        w[0] == b'%'
-            && match w[1].to_ascii_lowercase() {
-                b'u' => true,
-                first => matches!(
-                    (first, bytes.get(i + 2).map(u8::to_ascii_lowercase)),
-                    (b'2', Some(b'f' | b'e' | b'5')) | (b'5', Some(b'c'))
-                ),
+    let odd_escape = bytes.iter().enumerate().any(|(i, &b)| {
+        let digit = |at: usize| bytes.get(at).map(u8::to_ascii_lowercase);
+        b == b'%'
+            && match (digit(i + 1), digit(i + 2)) {
+                (Some(high), Some(low)) if high.is_ascii_hexdigit() && low.is_ascii_hexdigit() => {
+                    matches!((high, low), (b'2', b'f' | b'e' | b'5') | (b'5', b'c'))
+                }
+                // `%u` (IIS), or a `%` that starts no escape: once what
+                // follows is decoded it can start one (`%5%63` is `%5c`,
+                // a `\`, after two decodings).
+                _ => true,
             }
     });
     if odd_escape {
@@ -194,6 +198,14 @@ mod tests {
             "/webhooks/%2525252e/admin",
             "/webhooks/%u002e%u002e/admin",
             "/webhooks/%U002E%U002E/admin",
+            // Escapes a second decoding completes (found by fuzz target
+            // `bypass`): `%5%63` is `%5c` once `%63` is decoded.
+            "/webhooks/%5%63../e2",
+            "/webhooks/%%32%65%%32%65/admin",
+            "/webhooks/%2%65%2%65/admin",
+            "/webhooks/a%",
+            "/webhooks/a%4",
+            "/webhooks/%zz",
         ] {
             assert!(!is_plain(odd), "{odd}");
         }

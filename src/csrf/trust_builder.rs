@@ -194,8 +194,9 @@ impl TrustBuilder {
     ///   read it as `..`);
     /// - an encoded `/`, `\` or `.` (`%2f`, `%5c`, `%2e`) or a raw `\`;
     /// - an encoded `%` (`%25`, which a second decoding turns into another
-    ///   escape: `%252e%252e`) or a `%u` escape (`%u002e`, which IIS
-    ///   decodes), in any case.
+    ///   escape: `%252e%252e`), a `%` that starts no escape (`%5%63`,
+    ///   which becomes `%5c` once `%63` is decoded) or a `%u` escape
+    ///   (`%u002e`, which IIS decodes), in any case.
     ///
     /// ```
     /// use tower_cors::csrf::Trusted;
@@ -207,6 +208,7 @@ impl TrustBuilder {
     /// assert!(!trusted.bypasses("/hooks/..;/admin"));
     /// assert!(!trusted.bypasses("/hooks/%252e%252e/admin"));
     /// assert!(!trusted.bypasses("/hooks/%u002e%u002e/admin"));
+    /// assert!(!trusted.bypasses("/hooks/%5%63../admin"));
     /// # Ok::<(), tower_cors::csrf::TrustError>(())
     /// ```
     pub fn bypass_prefix(mut self, prefix: impl AsRef<str>) -> Self {
