@@ -115,14 +115,7 @@ async fn put_item(
     body: String,
 ) -> Response {
     app.mark();
-    match serde_json::from_str::<Value>(&body) {
-        Ok(item) => Json(json!({ "id": id, "updated": item })).into_response(),
-        Err(err) => (
-            StatusCode::BAD_REQUEST,
-            format!("body is not JSON: {err}\n"),
-        )
-            .into_response(),
-    }
+    json_reply(&body, |item| json!({ "id": id, "updated": item }))
 }
 
 async fn delete_item(Extension(app): Extension<AppReached>, Path(id): Path<u32>) -> Json<Value> {
@@ -136,8 +129,13 @@ async fn patch_item(
     body: String,
 ) -> Response {
     app.mark();
-    match serde_json::from_str::<Value>(&body) {
-        Ok(patch) => Json(json!({ "id": id, "patched": patch })).into_response(),
+    json_reply(&body, |patch| json!({ "id": id, "patched": patch }))
+}
+
+/// `reply(body)` as JSON when the body is JSON, else a `400` saying why.
+fn json_reply(body: &str, reply: impl FnOnce(Value) -> Value) -> Response {
+    match serde_json::from_str::<Value>(body) {
+        Ok(value) => Json(reply(value)).into_response(),
         Err(err) => (
             StatusCode::BAD_REQUEST,
             format!("body is not JSON: {err}\n"),
