@@ -113,19 +113,23 @@ fn request(method: &Method, uri: &Uri, headers: &[(HeaderName, HeaderValue)]) ->
 }
 
 /// What no browser would ever send as an origin, judged without the
-/// crate's parser: a scheme other than `http`/`https`, or a path, query,
-/// fragment, userinfo, space or upper-case letter after it, no host, or
-/// more bytes than `https://`, a 254-byte name, `:` and five digits.
+/// crate's parser: no `scheme://` (a scheme is a lowercase letter, then
+/// lowercase letters, digits, `+`, `-` or `.`: apps' own schemes such as
+/// `tauri://localhost` are origins too), or a path, query, fragment,
+/// userinfo, space or upper-case letter after it, no host, or more bytes
+/// after `://` than a 254-byte name, `:` and five digits.
 fn plainly_malformed(origin: &[u8]) -> bool {
-    if origin.len() > "https://".len() + 254 + ":65535".len() {
+    let Some(end) = origin.windows(3).position(|w| w == b"://") else {
         return true;
-    }
-    let rest = match origin {
-        [b'h', b't', b't', b'p', b's', b':', b'/', b'/', rest @ ..] => rest,
-        [b'h', b't', b't', b'p', b':', b'/', b'/', rest @ ..] => rest,
-        _ => return true,
     };
-    rest.is_empty()
+    let (scheme, rest) = (&origin[..end], &origin[end + 3..]);
+    let scheme_ok = scheme.first().is_some_and(u8::is_ascii_lowercase)
+        && scheme
+            .iter()
+            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.'));
+    !scheme_ok
+        || rest.len() > 254 + ":65535".len()
+        || rest.is_empty()
         || rest.starts_with(b":")
         || rest
             .iter()
