@@ -159,7 +159,12 @@ fuzz_target!(|data: &[u8]| {
         Ok(Pass::OriginMatchesHost) => {
             assert!(sites.is_empty() && origins.len() == 1);
             let host = match request.uri().authority() {
-                Some(authority) => authority.as_str().rsplit('@').next().unwrap_or("").as_bytes(),
+                Some(authority) => authority
+                    .as_str()
+                    .rsplit('@')
+                    .next()
+                    .unwrap_or("")
+                    .as_bytes(),
                 None => headers.get(HOST).map_or(&b""[..], HeaderValue::as_bytes),
             };
             let origin = origins[0].as_bytes();
@@ -186,5 +191,8 @@ fuzz_target!(|data: &[u8]| {
         panic!("the guard over a ready app answers at once");
     };
     assert_eq!(app.0.load(Ordering::SeqCst), usize::from(verdict.is_ok()));
-    assert_eq!(response.headers().contains_key(CSRF_REFUSAL), verdict.is_err());
+    assert_eq!(
+        response.headers().contains_key(CSRF_REFUSAL),
+        verdict.is_err()
+    );
 });
