@@ -322,7 +322,14 @@ pub fn cors_binary() -> Result<PathBuf, String> {
     let binary = profile_dir.join(format!("cors{}", std::env::consts::EXE_SUFFIX));
     let mut build = Command::new(env!("CARGO"));
     build
-        .args(["build", "-p", "tower-cors-cli", "--bin", "cors", "--manifest-path"])
+        .args([
+            "build",
+            "-p",
+            "tower-cors-cli",
+            "--bin",
+            "cors",
+            "--manifest-path",
+        ])
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
         .arg("--target-dir")
         .arg(target)
@@ -362,10 +369,11 @@ pub fn check_table(engines: &[&str]) -> Result<(), String> {
                 deviation.case, deviation.engine
             ));
         }
-        if engines
-            .iter()
-            .all(|e| DEVIATIONS.iter().any(|d| d.case == deviation.case && d.engine == *e))
-        {
+        if engines.iter().all(|e| {
+            DEVIATIONS
+                .iter()
+                .any(|d| d.case == deviation.case && d.engine == *e)
+        }) {
             problems.push(format!(
                 "{} is listed for every engine: that is a bug of the probe, not a deviation",
                 deviation.case
@@ -407,4 +415,3 @@ fn readme_rows(readme: &str) -> Result<Vec<(String, String)>, String> {
         })
         .collect())
 }
-

@@ -730,11 +730,14 @@ fn observe(
     let preflight = new_lines.iter().any(is_preflight)
         || (case.preflight_from_cache && earlier.iter().any(is_preflight));
     let allowed = first["ok"] == true;
-    let exposed = first["headers"].as_object().filter(|_| allowed).map(|headers| {
-        let mut names: Vec<String> = headers.keys().cloned().collect();
-        names.sort_unstable();
-        names
-    });
+    let exposed = first["headers"]
+        .as_object()
+        .filter(|_| allowed)
+        .map(|headers| {
+            let mut names: Vec<String> = headers.keys().cloned().collect();
+            names.sort_unstable();
+            names
+        });
     Some(Observation::Probed {
         case: case.name.to_owned(),
         probe: Probe {
