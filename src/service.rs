@@ -5,7 +5,7 @@ use std::task::{Context, Poll};
 use http::{Request, Response};
 use tower_service::Service;
 
-use crate::future::ResponseFuture;
+use crate::future::{preflight_answer, ResponseFuture};
 use crate::policy::Policy;
 use crate::source::PolicySource;
 
@@ -148,7 +148,13 @@ where
         let outcome = self
             .policy
             .with(|policy| crate::trace::decide(policy, &request));
-        let status = outcome.preflight_status();
-        ResponseFuture::decided(status, outcome.headers, || self.inner.call(request))
+        match outcome.preflight_status() {
+            Some(status) => ResponseFuture::answered(preflight_answer(status, outcome.headers)),
+            None => {
+                // The decision borrows the request: its headers first.
+                let headers = outcome.headers;
+                ResponseFuture::forwarded(self.inner.call(request), headers)
+            }
+        }
     }
 }

@@ -86,20 +86,7 @@ fn the_request_predicate_is_never_asked_about_names_longer_than_dns_allows() {
         })
         .build()
         .unwrap();
-    for (origin, what) in too_long() {
-        for request in [request(&origin), preflight(&origin)] {
-            let decision = policy.evaluate(&request);
-            assert_eq!(decision.refusal().cloned(), malformed(), "{what}");
-        }
-    }
-    assert_eq!(asked.load(Ordering::SeqCst), 0);
-    for origin in at_the_limits() {
-        let decision = policy.evaluate(&request(&origin));
-        assert!(decision.is_allowed(), "{}", origin.len());
-        let allowed = decision.headers().get(&ACCESS_CONTROL_ALLOW_ORIGIN);
-        assert_eq!(allowed.map(|v| v.as_bytes()), Some(origin.as_bytes()));
-    }
-    assert_eq!(asked.load(Ordering::SeqCst), at_the_limits().len());
+    assert_asked_only_within_limits(&policy, &asked);
 }
 
 #[test]
@@ -114,6 +101,14 @@ fn the_plain_predicate_is_never_asked_about_names_longer_than_dns_allows() {
         })
         .build()
         .unwrap();
+    assert_asked_only_within_limits(&policy, &asked);
+}
+
+/// Over-long origins are malformed, for a request and a preflight, and
+/// never reach the predicate that counts in `asked`; origins at the limits
+/// reach it once per request and are allowed, the request's answer naming
+/// them.
+fn assert_asked_only_within_limits(policy: &Policy, asked: &AtomicUsize) {
     for (origin, what) in too_long() {
         for request in [request(&origin), preflight(&origin)] {
             let decision = policy.evaluate(&request);
@@ -122,12 +117,16 @@ fn the_plain_predicate_is_never_asked_about_names_longer_than_dns_allows() {
     }
     assert_eq!(asked.load(Ordering::SeqCst), 0);
     for origin in at_the_limits() {
+        let decision = policy.evaluate(&request(&origin));
+        assert!(decision.is_allowed(), "{}", origin.len());
+        let allowed = decision.headers().get(&ACCESS_CONTROL_ALLOW_ORIGIN);
+        assert_eq!(allowed.map(|v| v.as_bytes()), Some(origin.as_bytes()));
         assert!(
             policy.evaluate(&preflight(&origin)).is_allowed(),
             "{origin}"
         );
     }
-    assert_eq!(asked.load(Ordering::SeqCst), at_the_limits().len());
+    assert_eq!(asked.load(Ordering::SeqCst), 2 * at_the_limits().len());
 }
 
 #[tokio::test]

@@ -11,7 +11,7 @@ use tower_service::Service;
 
 use super::bounded::{Bounded, LookupAnswer};
 use super::future::{Alternatives, LookupFuture};
-use crate::future::ResponseFuture;
+use crate::future::{preflight_answer, ResponseFuture};
 use crate::policy::Policy;
 use crate::source::PolicySource;
 use crate::trace;
@@ -138,9 +138,14 @@ where
         let Some((origin, allowed)) = lookup else {
             // The lists decided: exactly what `Cors` does.
             trace::record(detail, &refused, &request);
-            let status = refused.preflight_status();
-            let inner = &mut self.inner;
-            let future = ResponseFuture::decided(status, refused.headers, || inner.call(request));
+            let future = match refused.preflight_status() {
+                Some(status) => ResponseFuture::answered(preflight_answer(status, refused.headers)),
+                None => {
+                    // The decision borrows the request: its headers first.
+                    let headers = refused.headers;
+                    ResponseFuture::forwarded(self.inner.call(request), headers)
+                }
+            };
             return LookupFuture::decided(future);
         };
 

@@ -158,3 +158,27 @@ pub fn cross_site_from(origin: &str) -> Request<()> {
         ],
     )
 }
+
+/// Origins for generated requests: the `known` ones (trusted ones and near
+/// misses, chosen by each test), origin-like text, and raw bytes with
+/// tabs and non-ASCII.
+pub fn origins_around(
+    known: &[&'static str],
+) -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+    use proptest::prelude::*;
+    prop_oneof![
+        prop::sample::select(known.to_vec()).prop_map(|s| s.as_bytes().to_vec()),
+        "(https?://)?[a-z.*:0-9-]{0,24}".prop_map(String::into_bytes),
+        prop::collection::vec(prop_oneof![0x20u8..0x7f, 0x80u8..=0xff, Just(b'\t')], 0..40),
+    ]
+}
+
+/// Paths for generated requests: the `known` ones and path-like text
+/// with dots, slashes and percent signs.
+pub fn paths_around(known: &[&'static str]) -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    prop_oneof![
+        prop::sample::select(known.to_vec()).prop_map(str::to_owned),
+        "/[a-z%0-9./]{0,20}",
+    ]
+}
