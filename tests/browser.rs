@@ -15,11 +15,18 @@
 //!   (`browser/csrf.rs`); cross-site WebSocket handshakes against the same
 //!   guard (`browser/websocket.rs`); then the demo's page
 //!   (`browser/demo.rs`).
+//! - Agreement (`browser/agreement.rs`): each case within the model of
+//!   `cors probe` (CORS fetches and WebSocket handshakes) is probed again
+//!   with the `cors` binary, built here, against the same servers, and its
+//!   verdict must be what the engine did, but for the known engine
+//!   deviations listed there (and in `cli/README.md`).
 //!
 //! `BROWSERS=firefox` (or `chromium,webkit`, ...) picks the engines; all
 //! three by default. A missing engine is skipped with one line, unless `CI`
 //! is set: then it is a failure.
 
+#[path = "browser/agreement.rs"]
+mod agreement;
 #[path = "browser/cases.rs"]
 mod cases;
 #[path = "browser/csrf.rs"]
@@ -33,9 +40,11 @@ mod servers;
 #[path = "browser/websocket.rs"]
 mod websocket;
 
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use agreement::Tally;
 use cases::Outcome;
 use driver::{Browser, Engine, Tools};
 use servers::Servers;
@@ -60,8 +69,22 @@ fn main() -> ExitCode {
         }
     };
 
+    let all: Vec<&str> = Engine::ALL.iter().map(|engine| engine.name()).collect();
+    if let Err(why) = agreement::check_table(&all) {
+        println!("browser: FAILED: the known engine deviations: {why}");
+        return ExitCode::FAILURE;
+    }
+    let cors = match agreement::cors_binary() {
+        Ok(cors) => cors,
+        Err(why) => {
+            println!("browser: FAILED: no `cors` binary to compare with: {why}");
+            return ExitCode::FAILURE;
+        }
+    };
+
     let (mut passed, mut failed) = (0, Vec::new());
     let mut summaries = Vec::new();
+    let mut agreement = Tally::default();
     for engine in engines {
         let name = engine.name();
         let tools = match Tools::find(engine) {
@@ -88,9 +111,9 @@ fn main() -> ExitCode {
         };
         println!("--- {name}");
         let started = Instant::now();
-        let outcomes = runtime.block_on(run(&tools)).unwrap_or_else(|why| {
+        let (outcomes, tally) = runtime.block_on(run(&tools, &cors)).unwrap_or_else(|why| {
             println!("FAIL {name} setup: {why}");
-            vec![("setup".to_owned(), Err(why))]
+            (vec![("setup".to_owned(), Err(why))], Tally::default())
         });
         let engine_failed: Vec<String> = outcomes
             .iter()
@@ -105,6 +128,10 @@ fn main() -> ExitCode {
         );
         println!("{line}");
         summaries.push(line);
+        let line = format!("{name}: {}", agreement_line(&tally));
+        println!("{line}");
+        summaries.push(line);
+        agreement.add(tally);
         passed += engine_passed;
         failed.extend(engine_failed);
     }
@@ -116,6 +143,7 @@ fn main() -> ExitCode {
     if !failed.is_empty() {
         println!("failed: {}", failed.join(", "));
     }
+    println!("agreement: {}", agreement_line(&agreement));
     println!("browser: {passed} passed, {} failed", failed.len());
     if failed.is_empty() {
         ExitCode::SUCCESS
@@ -142,23 +170,44 @@ fn chosen_engines() -> Result<Vec<Engine>, String> {
         .collect()
 }
 
+/// The agreement counts, one line: probed cases (each a case run in one
+/// engine), how they compared, and the case runs outside the probe's model.
+fn agreement_line(tally: &Tally) -> String {
+    format!(
+        "cors probe: {} case runs compared: {} agree, {} known engine deviations, \
+         {} disagreements, {} listed deviations that did not happen, {} probe errors; \
+         {} case runs outside its model (form posts, no-cors fetches)",
+        tally.compared,
+        tally.agreed,
+        tally.known,
+        tally.disagreed,
+        tally.stale,
+        tally.errors,
+        tally.outside
+    )
+}
+
 /// Everything the suite checks, in one engine: fresh servers, one browser
-/// session, every case, then the demo.
-async fn run(tools: &Tools) -> Result<Vec<Outcome>, String> {
+/// session, every case (each then probed with `cors`), then the demo.
+async fn run(tools: &Tools, cors: &Path) -> Result<(Vec<Outcome>, Tally), String> {
     let servers = Servers::start().await?;
     let browser = Browser::start(tools).await?;
-    println!(
-        "{}: running in {}",
-        browser.engine.name(),
-        browser.version()
-    );
-    let mut outcomes = cases::run_all(&browser.client, &servers, cases::all()).await;
+    let engine = browser.engine.name();
+    println!("{engine}: running in {}", browser.version());
+    let (mut outcomes, observations) =
+        cases::run_all(&browser.client, &servers, cases::all()).await;
+    let (probed, mut tally) = agreement::check(cors, engine, observations).await;
+    outcomes.extend(probed);
     outcomes.extend(cases::private_network_replays(&servers).await);
-    outcomes.extend(csrf::check(&browser.client, &servers).await);
-    outcomes.extend(websocket::check(&browser.client, &servers, browser.engine.name()).await);
+    let (csrf, csrf_tally) = csrf::check(&browser.client, &servers, cors, engine).await;
+    outcomes.extend(csrf);
+    tally.add(csrf_tally);
+    let (sockets, socket_tally) = websocket::check(&browser.client, &servers, engine, cors).await;
+    outcomes.extend(sockets);
+    tally.add(socket_tally);
     // After the cases: the demo sets its own cookies on `localhost`, which
     // the credentialed cases would otherwise receive.
-    outcomes.extend(demo::check(&browser.client, browser.engine.name()).await);
+    outcomes.extend(demo::check(&browser.client, engine).await);
     browser.stop().await;
-    Ok(outcomes)
+    Ok((outcomes, tally))
 }

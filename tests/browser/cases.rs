@@ -9,6 +9,7 @@ use fantoccini::Client;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use crate::agreement::{Observation, Probe, Seen};
 use crate::driver::STEP_TIMEOUT;
 use crate::servers::{Api, PagePort, Servers, SECRET_VALUE};
 
@@ -115,6 +116,10 @@ pub struct Case {
     expect: Expect,
     /// Exactly what the servers must record for `key`, in order.
     server: &'static [&'static str],
+    /// The browser reuses the preflight an earlier case of the same `key`
+    /// made (its preflight cache): the preflight it needed is in the
+    /// earlier lines of the trace.
+    preflight_from_cache: bool,
 }
 
 impl Case {
@@ -130,6 +135,7 @@ impl Case {
             not_before: None,
             expect: Expect::Blocked,
             server: &[],
+            preflight_from_cache: false,
         }
     }
 
@@ -174,6 +180,11 @@ impl Case {
 
     fn not_before(mut self, case: &'static str, delay: Duration) -> Case {
         self.not_before = Some((case, delay));
+        self
+    }
+
+    fn preflight_from_cache(mut self) -> Case {
+        self.preflight_from_cache = true;
         self
     }
 }
@@ -542,16 +553,29 @@ pub fn all() -> Vec<Case> {
         Case::new("cached_preflight_reused_after_5s", App, Exact, JSON_PUT)
             .key("cached_preflight")
             .not_before("cached_preflight_first", PAST_DEFAULT_CACHE)
+            .preflight_from_cache()
             .allowed(r#"PUT:{"a":1}"#, EXPOSED)
             .server(&["preflight PUT [content-type] -> 204", "app PUT", "app PUT"]),
     ]
 }
 
-/// Runs one fetch (or `times` fetches) in the current page and returns the
-/// outcomes, `{ok, status, body, headers}` or `{ok: false, error}`.
+/// Runs one fetch (or `times` fetches) in the current page and returns
+/// `{page, results}`: `page`, the request as the page asked for it (the
+/// method as written; the header list, body-derived `content-type`
+/// included, the credentials mode and the mode, as the browser's own
+/// `Request` has them), for `cors probe`; `results`, the outcomes,
+/// `{ok, status, body, headers}` or `{ok: false, error}`.
 const FETCH_SCRIPT: &str = r#"
 const [url, times, done] = arguments;
 (async () => {
+  const asked = __INIT__;
+  const request = new Request(url, __INIT__);
+  const page = {
+    method: asked.method ?? "GET",
+    headers: [...request.headers],
+    credentials: request.credentials,
+    mode: request.mode,
+  };
   const results = [];
   for (let i = 0; i < times; i++) {
     const init = __INIT__;
@@ -565,19 +589,25 @@ const [url, times, done] = arguments;
       results.push({ ok: false, name: error.name, error: String(error) });
     }
   }
-  return results;
-})().then(done, (error) => done([{ ok: false, error: "script failed: " + error }]));
+  return { page, results };
+})().then(done, (error) => done({ page: null, results: [{ ok: false, error: "script failed: " + error }] }));
 "#;
 
 pub type Outcome = (String, Result<(), String>);
 
 /// Runs every case in order (those with `not_before` at the end, once their
-/// delay has passed) and returns one outcome per case.
-pub async fn run_all(client: &Client, servers: &Servers, cases: Vec<Case>) -> Vec<Outcome> {
+/// delay has passed) and returns one outcome per case, and what the engine
+/// did in each, for `cors probe` to judge too.
+pub async fn run_all(
+    client: &Client,
+    servers: &Servers,
+    cases: Vec<Case>,
+) -> (Vec<Outcome>, Vec<Observation>) {
     let (now, later): (Vec<_>, Vec<_>) = cases.into_iter().partition(|c| c.not_before.is_none());
     let mut ran_at: HashMap<&'static str, Instant> = HashMap::new();
     let mut current_origin = String::new();
     let mut outcomes = Vec::new();
+    let mut observations = Vec::new();
     for case in now.into_iter().chain(later) {
         if let Some((earlier, delay)) = case.not_before {
             if let Some(at) = ran_at.get(earlier) {
@@ -585,42 +615,67 @@ pub async fn run_all(client: &Client, servers: &Servers, cases: Vec<Case>) -> Ve
             }
         }
         ran_at.insert(case.name, Instant::now());
-        let result = run_one(client, servers, &case, &mut current_origin).await;
+        let (result, observation) = run_one(client, servers, &case, &mut current_origin).await;
+        observations.extend(observation);
         match &result {
             Ok(()) => println!("ok   {}", case.name),
             Err(why) => println!("FAIL {}: {why}", case.name),
         }
         outcomes.push((case.name.to_owned(), result));
     }
-    outcomes
+    (outcomes, observations)
 }
 
+/// Runs one case: its outcome, and what the engine did (`None` when the
+/// script could not even run).
 async fn run_one(
     client: &Client,
     servers: &Servers,
     case: &Case,
     current_origin: &mut String,
-) -> Result<(), String> {
+) -> (Result<(), String>, Option<Observation>) {
     let origin = case.page.origin(servers);
     if *current_origin != origin {
         current_origin.clear();
-        open_page(client, &origin).await?;
-        *current_origin = origin;
+        if let Err(why) = open_page(client, &origin).await {
+            return (Err(why), None);
+        }
+        *current_origin = origin.clone();
     }
 
-    let url = format!(
-        "http://{}:{}{}?case={}",
-        case.api.host(),
-        servers.api_port(case.api),
-        case.path,
-        case.key
-    );
-    let script = FETCH_SCRIPT.replace("__INIT__", case.init);
-    let args = vec![json!(url), json!(case.times)];
-    let results = match within("the fetch script", client.execute_async(&script, args)).await? {
-        Value::Array(results) => results,
-        other => return Err(format!("script returned {other}")),
+    let url = |key: &str| {
+        format!(
+            "http://{}:{}{}?case={key}",
+            case.api.host(),
+            servers.api_port(case.api),
+            case.path,
+        )
     };
+    let earlier = servers.trace.get(case.key);
+    let script = FETCH_SCRIPT.replace("__INIT__", case.init);
+    let args = vec![json!(url(case.key)), json!(case.times)];
+    let ran = match within("the fetch script", client.execute_async(&script, args)).await {
+        Ok(ran) => ran,
+        Err(why) => return (Err(why), None),
+    };
+    let Some(results) = ran["results"].as_array() else {
+        return (Err(format!("script returned {ran}")), None);
+    };
+    let seen = servers.trace.get(case.key);
+    let observation = observe(
+        case,
+        &origin,
+        url(&format!("probe-{}", case.name)),
+        &ran["page"],
+        results,
+        &earlier,
+        seen.get(earlier.len()..).unwrap_or_default(),
+    );
+    (check_case(case, results, &seen), observation)
+}
+
+/// The case's checks: each fetch's result, then the servers' trace.
+fn check_case(case: &Case, results: &[Value], seen: &[String]) -> Result<(), String> {
     if results.len() != case.times {
         return Err(format!(
             "{} results for {} fetches",
@@ -631,12 +686,74 @@ async fn run_one(
     for (i, result) in results.iter().enumerate() {
         check_result(case, result).map_err(|why| format!("fetch {}: {why}", i + 1))?;
     }
-
-    let seen = servers.trace.get(case.key);
     if seen != case.server {
         return Err(format!("server saw {seen:?}, expected {:?}", case.server));
     }
     Ok(())
+}
+
+/// What the engine did with the case's first fetch, and the same request
+/// for `cors probe` (to `probe_url`, so that its exchanges stay out of the
+/// case's trace): the page's method as written, the header list the
+/// browser built (`page`), its credentials mode, and the cookie the
+/// browser sent (from `new_lines`, the trace the case added).
+fn observe(
+    case: &Case,
+    origin: &str,
+    probe_url: String,
+    page: &Value,
+    results: &[Value],
+    earlier: &[String],
+    new_lines: &[String],
+) -> Option<Observation> {
+    let first = results.first()?;
+    let mode = page["mode"].as_str()?;
+    if mode != "cors" {
+        return Some(Observation::Outside {
+            case: case.name.to_owned(),
+            why: "a no-cors fetch: its answer is opaque whatever the server says, \
+                  so there is no CORS verdict to compare",
+        });
+    }
+    let headers = page["headers"]
+        .as_array()?
+        .iter()
+        .filter_map(|pair| Some((pair[0].as_str()?.to_owned(), pair[1].as_str()?.to_owned())))
+        .collect();
+    let credentials = page["credentials"] == "include";
+    let cookie = new_lines
+        .iter()
+        .find_map(|line| line.split_once(" cookie="))
+        .map(|(_, cookie)| cookie.split(" +").next().unwrap_or_default().to_owned())
+        .filter(|_| credentials);
+    let is_preflight = |line: &String| line.starts_with("preflight ");
+    let preflight = new_lines.iter().any(is_preflight)
+        || (case.preflight_from_cache && earlier.iter().any(is_preflight));
+    let allowed = first["ok"] == true;
+    let exposed = first["headers"]
+        .as_object()
+        .filter(|_| allowed)
+        .map(|headers| {
+            let mut names: Vec<String> = headers.keys().cloned().collect();
+            names.sort_unstable();
+            names
+        });
+    Some(Observation::Probed {
+        case: case.name.to_owned(),
+        probe: Probe {
+            url: probe_url,
+            origin: origin.to_owned(),
+            method: page["method"].as_str()?.to_owned(),
+            headers,
+            credentials,
+            cookie,
+        },
+        seen: Seen {
+            allowed,
+            preflight: Some(preflight),
+            exposed,
+        },
+    })
 }
 
 /// Opens the blank page at `origin` and checks the browser really is there.

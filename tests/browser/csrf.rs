@@ -32,9 +32,12 @@
 //! port is the same site as `localhost`. No expectation here differs by
 //! engine.
 
+use std::path::Path;
+
 use fantoccini::Client;
 use serde_json::{json, Value};
 
+use crate::agreement::{self, Observation, Probe, Seen, Tally};
 use crate::cases::{open_page, within, Outcome};
 use crate::servers::{CsrfServers, PagePort, Servers};
 
@@ -136,35 +139,54 @@ frame.addEventListener("load", () => { clearTimeout(timer); done({ ok: true }); 
 form.submit();
 "#;
 
-/// One `fetch` with the given `init`, resolving with what the script saw.
+/// One `fetch` with the given `init`, resolving with what the script saw
+/// (the names of the headers it can read, too).
 const FETCH_SCRIPT: &str = r#"
 const [url, init, done] = arguments;
 init.signal = AbortSignal.timeout(8000);
 fetch(url, init).then(
-  async (response) => done({ ok: true, status: response.status, body: await response.text() }),
+  async (response) => done({
+    ok: true,
+    status: response.status,
+    body: await response.text(),
+    headers: [...response.headers.keys()],
+  }),
   (error) => done({ ok: false, error: String(error) }),
 );
 "#;
 
-/// Runs every case against freshly started guarded APIs.
-pub async fn check(client: &Client, servers: &Servers) -> Vec<Outcome> {
+/// Runs every case against freshly started guarded APIs, then the CORS
+/// fetches through `cors probe` against the same servers (`cors`; forms
+/// and `no-cors` fetches are outside its model): one outcome per case,
+/// and the probe's.
+pub async fn check(
+    client: &Client,
+    servers: &Servers,
+    cors: &Path,
+    engine: &str,
+) -> (Vec<Outcome>, Tally) {
     let guarded = match CsrfServers::start(servers).await {
         Ok(guarded) => guarded,
         Err(why) => {
             println!("FAIL csrf setup: {why}");
-            return vec![("csrf_setup".to_owned(), Err(why))];
+            return (vec![("csrf_setup".to_owned(), Err(why))], Tally::default());
         }
     };
     let mut outcomes = Vec::new();
+    let mut observations = Vec::new();
     for case in CASES {
-        let result = run_one(client, servers, &guarded, case).await;
+        let (result, observation) = run_one(client, servers, &guarded, case).await;
+        observations.extend(observation);
         match &result {
             Ok(()) => println!("ok   {}", case.name),
             Err(why) => println!("FAIL {}: {why}", case.name),
         }
         outcomes.push((case.name.to_owned(), result));
     }
-    outcomes
+    // While the guarded servers still run.
+    let (probed, tally) = agreement::check(cors, engine, observations).await;
+    outcomes.extend(probed);
+    (outcomes, tally)
 }
 
 /// The origins of the page (`from`) and of the guarded API (`to`).
@@ -194,14 +216,30 @@ pub fn page_and_api(
     (page, api)
 }
 
+/// Runs one case: its outcome, and what the engine did (`None` when the
+/// page could not even run it).
 async fn run_one(
     client: &Client,
     servers: &Servers,
     guarded: &CsrfServers,
     case: &Case,
-) -> Result<(), String> {
+) -> (Result<(), String>, Option<Observation>) {
     let (page, api) = page_and_api(servers, guarded, case.from, case.to);
-    open_page(client, &page).await?;
+    let mut observation = None;
+    let result = run_and_check(client, servers, case, &page, &api, &mut observation).await;
+    (result, observation)
+}
+
+/// The case's body: `observation` is set as soon as the page has run it.
+async fn run_and_check(
+    client: &Client,
+    servers: &Servers,
+    case: &Case,
+    page: &str,
+    api: &str,
+    observation: &mut Option<Observation>,
+) -> Result<(), String> {
+    open_page(client, page).await?;
     let url = format!("{api}/transfer?case={}", case.name);
 
     let seen_by_script = match case.how {
@@ -218,12 +256,7 @@ async fn run_one(
             } else {
                 "cors"
             };
-            // The plain API's policy has no credentials: a credentialed
-            // CORS answer from it would be unreadable.
-            let credentials = match case.to {
-                Target::Local => "include",
-                Target::Plain => "same-origin",
-            };
+            let credentials = credentials_mode(case.to);
             let init = json!({
                 "method": "POST",
                 "mode": mode,
@@ -238,6 +271,13 @@ async fn run_one(
             .await?
         }
     };
+    *observation = Some(observe(
+        case,
+        page,
+        api,
+        &seen_by_script,
+        &servers.trace.get(case.name),
+    ));
     check_script(case, &seen_by_script)?;
 
     // Cookies the other cases set on `localhost` may ride along; the
@@ -261,6 +301,70 @@ async fn run_one(
         return Err(format!("server saw {seen:?}, expected {expected:?}"));
     }
     Ok(())
+}
+
+/// The credentials mode of the page's `fetch` to `to`. The plain API's
+/// policy has no credentials: a credentialed CORS answer from it would be
+/// unreadable.
+fn credentials_mode(to: Target) -> &'static str {
+    match to {
+        Target::Local => "include",
+        Target::Plain => "same-origin",
+    }
+}
+
+/// What the engine did, for `cors probe`: a CORS fetch is probed with the
+/// same origin, method, header and credentials mode (to its own case key,
+/// so its exchanges stay out of the case's record); a form post (a
+/// navigation) and a `no-cors` fetch (an opaque answer) have no CORS
+/// verdict to compare.
+fn observe(case: &Case, page: &str, api: &str, seen: &Value, record: &[String]) -> Observation {
+    match case.how {
+        How::Form => Observation::Outside {
+            case: case.name.to_owned(),
+            why: "a form post is a navigation, outside CORS: no CORS verdict to compare",
+        },
+        How::NoCorsFetch => Observation::Outside {
+            case: case.name.to_owned(),
+            why: "a no-cors fetch: its answer is opaque whatever the server says, \
+                  so there is no CORS verdict to compare",
+        },
+        How::CorsFetch => {
+            let allowed = seen["ok"] == json!(true);
+            let credentials = credentials_mode(case.to) == "include";
+            // The cookie the browser sent, when the handler's line has one.
+            let cookie = record
+                .iter()
+                .find_map(|line| line.split_once(" cookie="))
+                .map(|(_, cookie)| cookie.to_owned())
+                .filter(|_| credentials);
+            let exposed = seen["headers"].as_array().filter(|_| allowed).map(|names| {
+                let mut names: Vec<String> = names
+                    .iter()
+                    .map(|name| name.as_str().unwrap_or("<not a string>").to_owned())
+                    .collect();
+                names.sort_unstable();
+                names
+            });
+            Observation::Probed {
+                case: case.name.to_owned(),
+                probe: Probe {
+                    url: format!("{api}/transfer?case=probe-{}", case.name),
+                    origin: page.to_owned(),
+                    method: "POST".to_owned(),
+                    headers: vec![("content-type".to_owned(), "text/plain".to_owned())],
+                    credentials,
+                    cookie,
+                },
+                seen: Seen {
+                    allowed,
+                    // The guard's record has every request but a GET.
+                    preflight: Some(record.iter().any(|line| line.starts_with("guard OPTIONS"))),
+                    exposed,
+                },
+            }
+        }
+    }
 }
 
 /// What the page itself must have seen: the form's answer loaded; a

@@ -22,9 +22,12 @@
 //! refuses with that rule's reason. Each case checks the header the engine
 //! sends, so a change in either direction shows up here.
 
+use std::path::Path;
+
 use fantoccini::Client;
 use serde_json::json;
 
+use crate::agreement::{self, Observation, Probe, Seen, Tally};
 use crate::cases::{open_page, within, Outcome};
 use crate::csrf::{page_and_api, From, Target};
 use crate::servers::{CsrfServers, Servers};
@@ -76,25 +79,46 @@ fn sends_fetch_site(engine: &str) -> bool {
     engine != "chromium"
 }
 
-/// Runs every case against freshly started guarded APIs, in `engine`.
-pub async fn check(client: &Client, servers: &Servers, engine: &str) -> Vec<Outcome> {
+/// Runs every case against freshly started guarded APIs, in `engine`,
+/// then each handshake through `cors probe ws://...` (`cors`) against the
+/// same servers: one outcome per case, and the probe's.
+pub async fn check(
+    client: &Client,
+    servers: &Servers,
+    engine: &str,
+    cors: &Path,
+) -> (Vec<Outcome>, Tally) {
     let guarded = match CsrfServers::start(servers).await {
         Ok(guarded) => guarded,
         Err(why) => {
             println!("FAIL ws setup: {why}");
-            return vec![("ws_setup".to_owned(), Err(why))];
+            return (vec![("ws_setup".to_owned(), Err(why))], Tally::default());
         }
     };
     let mut outcomes = Vec::new();
+    let mut observations = Vec::new();
     for case in CASES {
-        let result = run_one(client, servers, &guarded, case, sends_fetch_site(engine)).await;
+        let mut observation = None;
+        let result = run_one(
+            client,
+            servers,
+            &guarded,
+            case,
+            sends_fetch_site(engine),
+            &mut observation,
+        )
+        .await;
+        observations.extend(observation);
         match &result {
             Ok(()) => println!("ok   {}", case.name),
             Err(why) => println!("FAIL {}: {why}", case.name),
         }
         outcomes.push((case.name.to_owned(), result));
     }
-    outcomes
+    // While the guarded servers still run.
+    let (probed, tally) = agreement::check(cors, engine, observations).await;
+    outcomes.extend(probed);
+    (outcomes, tally)
 }
 
 async fn run_one(
@@ -103,19 +127,35 @@ async fn run_one(
     guarded: &CsrfServers,
     case: &Case,
     fetch_site: bool,
+    observation: &mut Option<Observation>,
 ) -> Result<(), String> {
     let (page, api) = page_and_api(servers, guarded, case.from, case.to);
     open_page(client, &page).await?;
-    let url = format!(
-        "{}/ws?case={}",
-        api.replacen("http://", "ws://", 1),
-        case.name
-    );
+    let socket = api.replacen("http://", "ws://", 1);
+    let url = format!("{socket}/ws?case={}", case.name);
     let seen = within(
         "the socket script",
         client.execute_async(SOCKET_SCRIPT, vec![json!(url)]),
     )
     .await?;
+    // What the engine did, for `cors probe ws://...`: whether the socket
+    // opened. A handshake has no preflight and no readable headers.
+    *observation = Some(Observation::Probed {
+        case: case.name.to_owned(),
+        probe: Probe {
+            url: format!("{socket}/ws?case=probe-{}", case.name),
+            origin: page.clone(),
+            method: "GET".to_owned(),
+            headers: Vec::new(),
+            credentials: false,
+            cookie: None,
+        },
+        seen: Seen {
+            allowed: seen["events"].get(0) == Some(&json!("open")),
+            preflight: Some(false),
+            exposed: None,
+        },
+    });
     let expected_events = match case.refused {
         None => json!(["open", "message echo:ping", "close"]),
         Some(_) => json!(["error", "close"]),
