@@ -120,7 +120,8 @@ fn validate(path: &str) -> Result<(), BypassPathError> {
 
 /// True for a path as browsers send it: no empty segment (`//`), no `.`
 /// or `..` segment, not even behind `;` parameters (`..;x`, which Tomcat,
-/// Jetty and Spring read as `..`), no encoded `/`, `\` or `.`, no encoded
+/// Jetty and Spring read as `..`), no encoded `/`, `\`, `.` or `;` (`..%3b`
+/// is `..;` once decoded), no encoded
 /// `%` (`%25`, which a second decoding turns into another escape), no `%`
 /// that starts no escape (`%5%63`: decoding the `%63` makes `%5c`), no
 /// `%u` escape (which IIS decodes), and no raw `\`: some server or router
@@ -135,7 +136,10 @@ fn is_plain(path: &str) -> bool {
         b == b'%'
             && match (digit(i + 1), digit(i + 2)) {
                 (Some(high), Some(low)) if high.is_ascii_hexdigit() && low.is_ascii_hexdigit() => {
-                    matches!((high, low), (b'2', b'f' | b'e' | b'5') | (b'5', b'c'))
+                    matches!(
+                        (high, low),
+                        (b'2', b'f' | b'e' | b'5') | (b'5', b'c') | (b'3', b'b')
+                    )
                 }
                 // `%u` (IIS), or a `%` that starts no escape: once what
                 // follows is decoded it can start one (`%5%63` is `%5c`,
@@ -206,6 +210,9 @@ mod tests {
             "/webhooks/a%",
             "/webhooks/a%4",
             "/webhooks/%zz",
+            // `..;` once decoded (found by fuzz target `bypass`).
+            "/webhooks/..%3b/admin",
+            "/webhooks/..%3B/admin",
         ] {
             assert!(!is_plain(odd), "{odd}");
         }

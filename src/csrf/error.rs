@@ -121,11 +121,11 @@ pub enum BypassPathError {
     #[error("it has a character a request path cannot carry as written (encode it with %XX)")]
     InvalidCharacter,
     /// `//`, a `.` or `..` segment (also behind `;` parameters), an
-    /// encoded `/`, `\`, `.` or `%`, a `%u` escape, a `%` that starts no
+    /// encoded `/`, `\`, `.`, `;` or `%`, a `%u` escape, a `%` that starts no
     /// escape, or a `\`: browsers
     /// never send such a path, and paths are never normalized.
     #[error(
-        "it is not in the plain form browsers send (no //, . or .. segments, ..;, %2f, %5c, %2e, %25, %u, a % that starts no escape, or \\)"
+        "it is not in the plain form browsers send (no //, . or .. segments, ..;, %2f, %5c, %2e, %3b, %25, %u, a % that starts no escape, or \\)"
     )]
     NotPlain,
     /// A prefix must end with `/`, or `/hooks` would also cover

@@ -192,7 +192,8 @@ impl TrustBuilder {
     /// - an empty segment (`//`), or a `.` or `..` segment, also once its
     ///   `;` parameters are dropped (`..;/admin`: Tomcat, Jetty and Spring
     ///   read it as `..`);
-    /// - an encoded `/`, `\` or `.` (`%2f`, `%5c`, `%2e`) or a raw `\`;
+    /// - an encoded `/`, `\`, `.` or `;` (`%2f`, `%5c`, `%2e`, `%3b`: `..%3b`
+    ///   is `..;` once decoded) or a raw `\`;
     /// - an encoded `%` (`%25`, which a second decoding turns into another
     ///   escape: `%252e%252e`), a `%` that starts no escape (`%5%63`,
     ///   which becomes `%5c` once `%63` is decoded) or a `%u` escape
