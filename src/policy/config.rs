@@ -52,7 +52,6 @@ use super::Policy;
 /// let config: PolicyConfig = toml::from_str(r#"
 ///     allow_origins = ["https://app.example.com", "https://*.example.org"]
 ///     allow_methods = ["GET", "PUT"]
-///     allow_credentials = true
 ///     max_age = 600
 /// "#)?;
 /// let policy = config.build()?;
