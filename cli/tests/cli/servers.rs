@@ -11,8 +11,13 @@ use axum::routing::any;
 use axum::Router;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// Serves `router` on a free port of 127.0.0.1 until the process ends.
-pub fn serve(router: Router) -> SocketAddr {
+/// Runs `server` on its own thread and runtime with a listener on a free
+/// port of 127.0.0.1, until the process ends; returns the address.
+pub fn on_free_port<F, Fut>(server: F) -> SocketAddr
+where
+    F: FnOnce(tokio::net::TcpListener) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()>,
+{
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     listener.set_nonblocking(true).expect("nonblocking");
     let addr = listener.local_addr().expect("addr");
@@ -23,10 +28,17 @@ pub fn serve(router: Router) -> SocketAddr {
             .expect("runtime");
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-            axum::serve(listener, router).await.expect("serve");
+            server(listener).await;
         });
     });
     addr
+}
+
+/// Serves `router` on a free port of 127.0.0.1 until the process ends.
+pub fn serve(router: Router) -> SocketAddr {
+    on_free_port(|listener| async move {
+        axum::serve(listener, router).await.expect("serve");
+    })
 }
 
 /// The application behind the layers: counts the requests it runs, and
@@ -116,42 +128,33 @@ pub fn broken_server() -> SocketAddr {
 /// A WebSocket endpoint that accepts handshakes from `allowed` only (a
 /// raw socket: the test reads the request line by line).
 pub fn websocket_server(allowed: &'static str) -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.set_nonblocking(true).expect("nonblocking");
-    let addr = listener.local_addr().expect("addr");
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-            loop {
-                let Ok((mut socket, _)) = listener.accept().await else { continue };
-                tokio::spawn(async move {
-                    let mut head = Vec::new();
-                    let mut buf = [0u8; 1024];
-                    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                        match socket.read(&mut buf).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => head.extend_from_slice(&buf[..n]),
-                        }
+    on_free_port(move |listener| async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                continue;
+            };
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
                     }
-                    let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
-                    let upgrade = head.contains("\r\nupgrade: websocket\r\n")
-                        && head.contains("\r\nsec-websocket-version: 13\r\n");
-                    let origin_ok = head.contains(&format!("\r\norigin: {allowed}\r\n"));
-                    let answer = match upgrade && origin_ok {
+                }
+                let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
+                let upgrade = head.contains("\r\nupgrade: websocket\r\n")
+                    && head.contains("\r\nsec-websocket-version: 13\r\n");
+                let origin_ok = head.contains(&format!("\r\norigin: {allowed}\r\n"));
+                let answer = match upgrade && origin_ok {
                         true => "HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\nsec-websocket-accept: x\r\n\r\n",
                         false => "HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n",
                     };
-                    let _ = socket.write_all(answer.as_bytes()).await;
-                    let _ = socket.flush().await;
-                });
-            }
-        });
-    });
-    addr
+                let _ = socket.write_all(answer.as_bytes()).await;
+                let _ = socket.flush().await;
+            });
+        }
+    })
 }
 
 /// A port nothing listens on.
