@@ -302,12 +302,19 @@ fn wait_bounded(
     }
 }
 
-/// The `cors` binary of package `tower-cors-cli`, built (or found up to
-/// date) here with the `cargo` that builds this test, into the same target
-/// directory and profile: this package cannot depend on the command's
-/// package, which depends on it. A failed build is the suite's failure,
-/// never a skip.
+/// The `cors` binary of package `tower-cors-cli`: this package cannot
+/// depend on the command's package, which depends on it. A failed build is
+/// the suite's failure, never a skip.
 pub fn cors_binary() -> Result<PathBuf, String> {
+    workspace_binary("tower-cors-cli", "cors")
+}
+
+/// Binary `bin` of the workspace member `package`, built (or found up to
+/// date: then `cargo build` only checks) here with the `cargo` that builds
+/// this test, into the same target directory and profile. `cargo test
+/// --test browser` builds no other member, so a binary left by an earlier
+/// build could be older than its sources.
+pub fn workspace_binary(package: &str, bin: &str) -> Result<PathBuf, String> {
     let exe = std::env::current_exe().map_err(|e| format!("no current_exe: {e}"))?;
     // `target/<profile>/deps/browser-*`.
     let profile_dir = exe
@@ -319,17 +326,10 @@ pub fn cors_binary() -> Result<PathBuf, String> {
         .nth(3)
         .ok_or_else(|| format!("{exe:?} is not in target/<profile>/deps"))?;
     let release = profile_dir.file_name().and_then(|n| n.to_str()) == Some("release");
-    let binary = profile_dir.join(format!("cors{}", std::env::consts::EXE_SUFFIX));
+    let binary = profile_dir.join(format!("{bin}{}", std::env::consts::EXE_SUFFIX));
     let mut build = Command::new(env!("CARGO"));
     build
-        .args([
-            "build",
-            "-p",
-            "tower-cors-cli",
-            "--bin",
-            "cors",
-            "--manifest-path",
-        ])
+        .args(["build", "-p", package, "--bin", bin, "--manifest-path"])
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
         .arg("--target-dir")
         .arg(target)
@@ -340,13 +340,17 @@ pub fn cors_binary() -> Result<PathBuf, String> {
     }
     let mut child = build
         .spawn()
-        .map_err(|e| format!("cannot run cargo to build `cors`: {e}"))?;
-    let status = wait_bounded(&mut child, Duration::from_secs(900), "building `cors`")?;
+        .map_err(|e| format!("cannot run cargo to build `{bin}`: {e}"))?;
+    let status = wait_bounded(
+        &mut child,
+        Duration::from_secs(900),
+        &format!("building `{bin}`"),
+    )?;
     if status.success() && binary.is_file() {
         Ok(binary)
     } else {
         Err(format!(
-            "`cargo build -p tower-cors-cli --bin cors` failed ({status}); {binary:?} missing"
+            "`cargo build -p {package} --bin {bin}` failed ({status}); {binary:?} missing"
         ))
     }
 }

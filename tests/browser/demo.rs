@@ -26,65 +26,9 @@ fn target_dir() -> Result<PathBuf, String> {
         .ok_or_else(|| format!("{exe:?} is not in target/<profile>/deps"))
 }
 
-/// The demo binary in this test's target directory, built (or rebuilt)
-/// here first: the demo is another workspace member, which `cargo test
-/// --test browser` does not build, so a demo left by an earlier build
-/// could be older than its sources. When it is up to date, `cargo build`
-/// only checks so.
+/// The demo, another workspace member, built here first.
 fn demo_binary() -> Result<PathBuf, String> {
-    let target = target_dir()?;
-    let exe = std::env::current_exe().map_err(|e| format!("no current_exe: {e}"))?;
-    let profile = exe
-        .ancestors()
-        .nth(2)
-        .and_then(|dir| dir.file_name())
-        .and_then(|name| name.to_str())
-        .unwrap_or("debug")
-        .to_owned();
-    let demo = target
-        .join(&profile)
-        .join(format!("demo{}", std::env::consts::EXE_SUFFIX));
-    let mut build = Command::new(env!("CARGO"));
-    build
-        .args([
-            "build",
-            "-p",
-            "tower-cors-demo",
-            "--bin",
-            "demo",
-            "--manifest-path",
-        ])
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/demo/Cargo.toml"))
-        .arg("--target-dir")
-        .arg(&target)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null());
-    if profile == "release" {
-        build.arg("--release");
-    }
-    let mut child = build
-        .spawn()
-        .map_err(|e| format!("cannot run cargo to build the demo: {e}"))?;
-    let deadline = Instant::now() + Duration::from_secs(600);
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(200)),
-            Ok(None) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err("building the demo took over 10 minutes".into());
-            }
-            Err(e) => return Err(format!("waiting for cargo: {e}")),
-        }
-    };
-    if status.success() && demo.is_file() {
-        Ok(demo)
-    } else {
-        Err(format!(
-            "`cargo build -p tower-cors-demo` failed ({status}); {demo:?} missing"
-        ))
-    }
+    crate::agreement::workspace_binary("tower-cors-demo", "demo")
 }
 
 struct DemoProcess(Child);
