@@ -312,6 +312,10 @@ mod events {
     async fn a_timed_out_lookup_is_a_warn_event_naming_the_origin() {
         let capture = Capture::default();
         let _guard = tracing::subscriber::set_default(Registry::default().with(capture.clone()));
+        // Other tests of this binary hit the same callsite with no
+        // subscriber at the same time; ask every callsite again now that
+        // this thread has one, so none stays cached as uninteresting.
+        tracing::callsite::rebuild_interest_cache();
         let (app, _) = App::new();
         let service = LookupLayer::new(policy(), hanging(Arc::default()))
             .timeout(Duration::from_millis(300))
