@@ -9,6 +9,10 @@
 //! credentialed CORS policy, needs the `public-suffix` feature; without it
 //! only the check that such a pattern is refused runs.
 
+#[cfg(all(feature = "tracing", feature = "public-suffix"))]
+#[allow(dead_code)]
+#[path = "common/events.rs"]
+mod events;
 #[cfg(feature = "public-suffix")]
 #[path = "csrf/hostile.rs"]
 mod hostile;

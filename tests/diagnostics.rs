@@ -891,55 +891,12 @@ fn explain_debug_mode_null_and_predicates() {
 #[cfg(feature = "tracing")]
 mod tracing_events {
     use std::collections::BTreeMap;
-    use std::io;
-    use std::sync::Mutex;
 
-    use tracing::field::{Field, Visit};
-    use tracing::{Event, Level, Subscriber};
+    use tracing::Level;
     use tracing_subscriber::filter::LevelFilter;
-    use tracing_subscriber::layer::{Context as LayerContext, SubscriberExt};
-    use tracing_subscriber::{Layer, Registry};
 
     use super::*;
-
-    #[derive(Debug, Clone, PartialEq, Eq)]
-    struct Captured {
-        level: Level,
-        target: String,
-        fields: BTreeMap<String, String>,
-    }
-
-    #[derive(Clone, Default)]
-    struct Capture(Arc<Mutex<Vec<Captured>>>);
-
-    impl Capture {
-        fn take(&self) -> Vec<Captured> {
-            std::mem::take(&mut *self.0.lock().expect("capture lock"))
-        }
-    }
-
-    struct Fields<'a>(&'a mut BTreeMap<String, String>);
-
-    impl Visit for Fields<'_> {
-        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-            self.0.insert(field.name().to_owned(), format!("{value:?}"));
-        }
-        fn record_str(&mut self, field: &Field, value: &str) {
-            self.0.insert(field.name().to_owned(), value.to_owned());
-        }
-    }
-
-    impl<S: Subscriber> Layer<S> for Capture {
-        fn on_event(&self, event: &Event<'_>, _: LayerContext<'_, S>) {
-            let mut fields = BTreeMap::new();
-            event.record(&mut Fields(&mut fields));
-            self.0.lock().expect("capture lock").push(Captured {
-                level: *event.metadata().level(),
-                target: event.metadata().target().to_owned(),
-                fields,
-            });
-        }
-    }
+    use crate::common::events::{record, record_at, Captured};
 
     /// The events one call through the layer records, with the subscriber
     /// letting through `level` and below.
@@ -948,12 +905,10 @@ mod tracing_events {
         level: LevelFilter,
         req: Request<String>,
     ) -> (Vec<Captured>, Response<String>) {
-        let capture = Capture::default();
-        let subscriber = Registry::default().with(capture.clone().with_filter(level));
         let (app, _) = App::new();
         let mut service = Cors::new(app, policy);
-        let response = tracing::subscriber::with_default(subscriber, || send(&mut service, req));
-        (capture.take(), response)
+        let (response, recorded) = record_at(level, || send(&mut service, req));
+        (recorded.events, response)
     }
 
     fn fields(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
@@ -1081,20 +1036,6 @@ mod tracing_events {
         assert_eq!(cors_lines(response.headers()), cors_lines(quiet.headers()));
     }
 
-    /// A writer into a shared buffer, for the fmt subscriber.
-    #[derive(Clone, Default)]
-    struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-    impl io::Write for Buffer {
-        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-            self.0.lock().expect("buffer lock").extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
-
     #[test]
     fn hostile_header_bytes_cannot_forge_a_log_line() {
         // `http` refuses CR, LF, NUL and every other control byte but tab
@@ -1110,17 +1051,9 @@ mod tracing_events {
             b"https://a.example\xe2\x80\xa8INFO forged after U+2028",
             b"https://a.example\xc2\x85INFO forged after U+0085",
         ];
-        let buffer = Buffer::default();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(Level::TRACE)
-            .with_writer({
-                let buffer = buffer.clone();
-                move || buffer.clone()
-            })
-            .finish();
         let (app, _) = App::new();
         let mut service = Cors::new(app, policies::standard());
-        tracing::subscriber::with_default(subscriber, || {
+        let ((), recorded) = record(|| {
             for origin in hostile {
                 let value = HeaderValue::from_bytes(origin).expect("tab and obs-text are allowed");
                 let mut simple = request("GET", &[]);
@@ -1133,7 +1066,7 @@ mod tracing_events {
                 send(&mut service, pre);
             }
         });
-        let written = buffer.0.lock().expect("buffer lock").clone();
+        let written = recorded.text.into_bytes();
         let lines: Vec<&[u8]> = written
             .split(|&b| b == b'\n')
             .filter(|l| !l.is_empty())

@@ -264,73 +264,34 @@ fn in_a_runtime_without_its_timer_a_set_timeout_refuses_without_panicking() {
 
 #[cfg(feature = "tracing")]
 mod events {
-    use std::sync::Mutex;
-
-    use tracing::field::{Field, Visit};
-    use tracing::{Event, Level, Subscriber};
-    use tracing_subscriber::layer::{Context as LayerContext, SubscriberExt};
-    use tracing_subscriber::Registry;
+    use tracing::Level;
 
     use super::*;
+    use crate::common::events::{record, record_async, Captured};
 
-    /// Each event's level, message and `origin` field.
-    #[derive(Clone, Default)]
-    struct Capture(Arc<Mutex<Vec<(Level, String, String)>>>);
-
-    #[derive(Default)]
-    struct Fields {
-        message: String,
-        origin: String,
-    }
-
-    impl Visit for Fields {
-        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-            match field.name() {
-                "message" => self.message = format!("{value:?}"),
-                "origin" => self.origin = format!("{value:?}"),
-                _ => {}
-            }
-        }
-    }
-
-    impl<S: Subscriber> tracing_subscriber::Layer<S> for Capture {
-        fn on_event(&self, event: &Event<'_>, _: LayerContext<'_, S>) {
-            if event.metadata().target() != "tower_cors" {
-                return;
-            }
-            let mut fields = Fields::default();
-            event.record(&mut fields);
-            let level = *event.metadata().level();
-            self.0
-                .lock()
-                .unwrap()
-                .push((level, fields.message, fields.origin));
-        }
+    /// The `WARN` events of the crate: message and `origin` field.
+    fn warnings(events: &[Captured]) -> Vec<(String, String)> {
+        events
+            .iter()
+            .filter(|e| e.level == Level::WARN && e.target == "tower_cors")
+            .map(|e| {
+                let field = |name| e.field(name).unwrap_or_default().to_owned();
+                (field("message"), field("origin"))
+            })
+            .collect()
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_timed_out_lookup_is_a_warn_event_naming_the_origin() {
-        let capture = Capture::default();
-        let _guard = tracing::subscriber::set_default(Registry::default().with(capture.clone()));
-        // Other tests of this binary hit the same callsite with no
-        // subscriber at the same time; ask every callsite again now that
-        // this thread has one, so none stays cached as uninteresting.
-        tracing::callsite::rebuild_interest_cache();
         let (app, _) = App::new();
         let service = LookupLayer::new(policy(), hanging(Arc::default()))
             .timeout(Duration::from_millis(300))
             .layer(app);
-        within_an_hour(service.oneshot(preflight())).await.unwrap();
-
-        let events = capture.0.lock().unwrap().clone();
-        let warnings: Vec<_> = events
-            .iter()
-            .filter(|(level, ..)| *level == Level::WARN)
-            .collect();
+        let (response, recorded) = record_async(within_an_hour(service.oneshot(preflight()))).await;
+        response.unwrap();
         assert_eq!(
-            warnings,
-            [&(
-                Level::WARN,
+            warnings(&recorded.events),
+            [(
                 "origin lookup timed out: origin refused".to_owned(),
                 format!("{TENANT:?}")
             )]
@@ -339,20 +300,17 @@ mod events {
 
     #[test]
     fn a_timeout_that_cannot_hold_is_a_warn_event_too() {
-        let capture = Capture::default();
-        let _guard = tracing::subscriber::set_default(Registry::default().with(capture.clone()));
         let mut service = LookupLayer::new(policy(), hanging(Arc::default()))
             .timeout(Duration::from_millis(300))
             .layer(App::new().0);
-        assert!(poll_once(service.call(preflight())).is_ready());
-        let events = capture.0.lock().unwrap().clone();
+        let (ready, recorded) = record(|| poll_once(service.call(preflight())).is_ready());
+        assert!(ready);
+        let warnings = warnings(&recorded.events);
         assert!(
-            events
-                .iter()
-                .any(|(level, message, origin)| *level == Level::WARN
-                    && message.contains("needs a Tokio runtime with its timer enabled")
-                    && *origin == format!("{TENANT:?}")),
-            "{events:?}"
+            warnings.iter().any(|(message, origin)| message
+                .contains("needs a Tokio runtime with its timer enabled")
+                && *origin == format!("{TENANT:?}")),
+            "{warnings:?}"
         );
     }
 }

@@ -10,6 +10,7 @@
 //! Each test crate uses a different part of it, hence the `allow`.
 #![allow(dead_code)]
 
+pub mod events;
 pub mod policies;
 
 use std::convert::Infallible;

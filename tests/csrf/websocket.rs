@@ -314,44 +314,16 @@ fn the_opt_out_is_off_unless_asked_for() {
 #[cfg(feature = "tracing")]
 #[test]
 fn the_refusal_event_names_the_websocket() {
-    use std::io::Write;
-    use std::sync::Mutex;
-
-    #[derive(Clone, Default)]
-    struct Buffer(Arc<Mutex<Vec<u8>>>);
-    impl Write for Buffer {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            if let Ok(mut buffer) = self.0.lock() {
-                buffer.extend_from_slice(bytes);
-            }
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    let buffer = Buffer::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
     let app = CountingApp::default();
     let mut service = CsrfLayer::new().layer(app.clone());
-    tracing::subscriber::with_default(subscriber, || {
+    let (response, recorded) = crate::events::record(|| {
         let lines = handshake(b"websocket", CROSS_EVIL);
         let lines: Vec<(&str, &[u8])> = lines.iter().map(|(n, v)| (*n, v.as_slice())).collect();
-        let response = call_now(&mut service, request("GET", "/live", &lines));
-        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        call_now(&mut service, request("GET", "/live", &lines))
     });
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.calls(), 0);
-    let logged = buffer
-        .0
-        .lock()
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_default();
+    let logged = recorded.text;
     assert!(
         logged.contains("cross-site websocket handshake"),
         "{logged}"
