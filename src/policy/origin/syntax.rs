@@ -94,7 +94,8 @@ pub(crate) fn parse(text: &[u8], wildcard_ok: bool) -> Result<OriginParts<'_>, O
 
 /// The shape nearly every `Origin` has, read in one pass over its bytes:
 /// `scheme://name[:port]`, a lowercase DNS name without a final dot whose
-/// last label is not a number. `None` means "not that shape": the full parser then decides,
+/// last label is not a number, name and port together at most
+/// [`MAX_LABEL`] bytes. `None` means "not that shape": the full parser then decides,
 /// and names what is wrong. Wherever this accepts, the full parser gives
 /// the same parts (a test checks it on generated text).
 #[inline]
@@ -113,17 +114,21 @@ fn parse_common(text: &[u8]) -> Option<OriginParts<'_>> {
     }
     let rest = bytes[scheme_end..].strip_prefix(b"://")?;
     let rest_start = scheme_end + 3;
+    // A host and port of at most one label's length cannot hold a label
+    // or a name longer than DNS allows; longer ones (rare) are left to the
+    // full parser, which measures them. One comparison here, none a label.
+    if rest.len() > MAX_LABEL {
+        return None;
+    }
 
     // Labels of `[a-z0-9_-]`, none empty, up to the end or a `:`. A final
     // dot (rare) leaves an empty last label: the full parser reads those.
-    // Labels and the name longer than DNS allows are left to the full
-    // parser too, which refuses them.
     let mut label_start = 0;
     let mut host_end = rest.len();
     for (i, &b) in rest.iter().enumerate() {
         match b {
             b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => {}
-            b'.' if i > label_start && i - label_start <= MAX_LABEL => label_start = i + 1,
+            b'.' if i > label_start => label_start = i + 1,
             b':' if i > label_start => {
                 host_end = i;
                 break;
@@ -133,9 +138,6 @@ fn parse_common(text: &[u8]) -> Option<OriginParts<'_>> {
     }
     let host = &rest[..host_end];
     let last = host.get(label_start..).filter(|label| !label.is_empty())?;
-    if last.len() > MAX_LABEL || !name_fits(host.len(), false) {
-        return None;
-    }
     let numeric = last.iter().all(u8::is_ascii_digit)
         || last
             .strip_prefix(b"0x")

@@ -86,11 +86,7 @@ fn the_fast_and_full_parses_agree_at_the_length_limits() {
     use proptest::test_runner::{Config, TestRunner};
 
     let mut runner = TestRunner::new(Config::with_cases(5_000));
-    let (fast, refused, long_accepted) = (
-        std::cell::Cell::new(0u32),
-        std::cell::Cell::new(0u32),
-        std::cell::Cell::new(0u32),
-    );
+    let (refused, long_accepted) = (std::cell::Cell::new(0u32), std::cell::Cell::new(0u32));
     runner
         .run(
             &"https?://([a-c]{58,66}\\.){3}[a-c]{55,66}\\.?(:[1-9][0-9]{0,4})?",
@@ -98,7 +94,6 @@ fn the_fast_and_full_parses_agree_at_the_length_limits() {
                 let full = parse_full(text.as_bytes(), false);
                 prop_assert_eq!(parse(text.as_bytes(), false), full);
                 if let Some(parts) = parse_common(text.as_bytes()) {
-                    fast.set(fast.get() + 1);
                     prop_assert_eq!(Ok(parts), full);
                 }
                 // The rule itself, read plainly.
@@ -118,7 +113,6 @@ fn the_fast_and_full_parses_agree_at_the_length_limits() {
         )
         .unwrap();
     // Both sides of each limit are reached.
-    assert!(fast.get() > 100, "{} on the fast path", fast.get());
     assert!(refused.get() > 1_000, "{} refused", refused.get());
     assert!(
         long_accepted.get() > 50,
@@ -145,7 +139,14 @@ fn names_longer_than_dns_allows_are_refused() {
         assert!(parse(ok.as_bytes(), false).is_ok(), "{ok}");
         assert!(parse(ok.as_bytes(), true).is_ok(), "{ok}");
     }
-    assert!(parse_common(fits.as_bytes()).is_some());
+    // The fast path reads a host and port of at most one label's length,
+    // which cannot break a limit; the full parser measures longer ones.
+    let short = format!("https://{}.{}", "a".repeat(30), "b".repeat(32));
+    let longer = format!("{short}b");
+    assert!(parse_common(short.as_bytes()).is_some(), "{short}");
+    assert_eq!(parse_common(longer.as_bytes()), None, "{longer}");
+    assert!(parse(longer.as_bytes(), false).is_ok(), "{longer}");
+    assert_eq!(parse_common(fits.as_bytes()), None);
     for (bad, reason) in [
         (over.clone(), E::HostTooLong),
         (format!("{over}:8080"), E::HostTooLong),
