@@ -471,6 +471,32 @@ fn simple_requests_send_no_preflight() {
     }
 }
 
+/// Firefox adds `Priority: u=4` to every fetch on its own (seen with
+/// Firefox ESR 153 on HTTP/1.1): the server takes a received one for the
+/// browser's, so a simple fetch stays simple; a page that sets `Priority`
+/// itself sends a CORS-unsafe header and is preflighted.
+#[test]
+fn priority_set_by_a_page_asks_first_though_the_browsers_own_does_not() {
+    let page = page_request()
+        .with_header("priority", "u=4")
+        .expect("a page may set it");
+    assert!(page.needs_preflight());
+    assert_eq!(page.unsafe_header_names(), ["priority"]);
+
+    let policy = tower_cors::Policy::builder()
+        .allow_origins([APP])
+        .build()
+        .expect("valid");
+    let mut from_firefox = page_request().actual_request();
+    from_firefox
+        .headers_mut()
+        .insert("priority", http::HeaderValue::from_static("u=4"));
+    assert_eq!(policy.classify(&from_firefox), RequestKind::Simple);
+    let decision = policy.evaluate(&from_firefox);
+    assert_eq!(decision.kind(), RequestKind::Simple);
+    assert!(decision.is_allowed());
+}
+
 #[test]
 fn safelisted_values_over_1024_bytes_together_are_all_unsafe() {
     let value = "a".repeat(120);

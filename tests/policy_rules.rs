@@ -185,6 +185,7 @@ fn requests_are_classified_by_the_fetch_safelist() {
                 ("cookie", "a=b"),
                 ("sec-fetch-mode", "cors"),
                 ("user-agent", "Mozilla/5.0"),
+                ("priority", "u=4"),
                 ("referer", "https://app.example.com/page"),
             ],
             RequestKind::Simple,

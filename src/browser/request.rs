@@ -6,7 +6,7 @@ use http::header::{HeaderName, HeaderValue};
 use http::{HeaderMap, Method, Uri};
 
 use super::error::PageError;
-use crate::policy::classify::cross_origin_kind;
+use crate::policy::classify::{cross_origin_kind, HeadersFrom};
 use crate::policy::headers::{is_forbidden_request_header, is_safelisted_request_header};
 use crate::policy::method::{browser_normalized, is_forbidden, is_safelisted};
 use crate::policy::origin;
@@ -231,7 +231,8 @@ impl PageRequest {
     /// other than `GET`, `HEAD` and `POST`, or any CORS-unsafe header.
     ///
     /// The same classification the policy applies to the requests it
-    /// receives.
+    /// receives, read over the page's headers alone: a `Priority` the page
+    /// sets calls for a preflight, though one the browser adds does not.
     ///
     /// ```
     /// use tower_cors::browser::PageRequest;
@@ -244,7 +245,7 @@ impl PageRequest {
     /// # Ok::<(), tower_cors::browser::PageError>(())
     /// ```
     pub fn needs_preflight(&self) -> bool {
-        cross_origin_kind(&self.method, &self.headers) == RequestKind::Actual
+        cross_origin_kind(&self.method, &self.headers, HeadersFrom::Page) == RequestKind::Actual
     }
 
     /// The names the preflight asks for in `Access-Control-Request-Headers`
@@ -275,7 +276,7 @@ impl PageRequest {
         // The classification holds the 1024-byte limit on safelisted
         // values: a safelisted method with only those headers is simple
         // unless they are over it.
-        if cross_origin_kind(&Method::GET, &safelisted) == RequestKind::Actual {
+        if cross_origin_kind(&Method::GET, &safelisted, HeadersFrom::Page) == RequestKind::Actual {
             names.extend(safelisted.keys().cloned());
         }
         names.sort_by(|a, b| a.as_str().cmp(b.as_str()));

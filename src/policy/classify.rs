@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use http::header::{HeaderMap, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN, USER_AGENT};
+use http::header::{HeaderMap, HeaderName, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN, USER_AGENT};
 use http::Method;
 
 use super::headers::{is_forbidden_request_header, is_safelisted_request_header};
@@ -57,23 +57,49 @@ pub(crate) fn classify(method: &Method, headers: &HeaderMap) -> RequestKind {
     } else if *method == Method::OPTIONS && headers.contains_key(ACCESS_CONTROL_REQUEST_METHOD) {
         RequestKind::Preflight
     } else {
-        cross_origin_kind(method, headers)
+        cross_origin_kind(method, headers, HeadersFrom::Received)
     }
+}
+
+/// Whose headers [`cross_origin_kind`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HeadersFrom {
+    /// A request as a server receives it: beside the page's headers, those
+    /// the browser adds on its own, which never call for a preflight.
+    Received,
+    /// Only the headers a page set (`browser::PageRequest`), before the
+    /// browser adds its own.
+    Page,
+}
+
+/// Headers browsers add to a request on their own, though a page may set
+/// them too: `User-Agent`, and `Priority` (RFC 9218, section 5), which
+/// Firefox sends on every fetch (`Priority: u=4`). Received, they are taken
+/// for the browser's; set by a page, `Priority` is CORS-unsafe like any
+/// header outside `#cors-safelisted-request-header`.
+fn added_by_browser(name: &HeaderName) -> bool {
+    *name == USER_AGENT || name.as_str() == "priority"
 }
 
 /// Simple or actual, for a request with `Origin` that is not a preflight.
 ///
-/// Headers a page cannot set (`#forbidden-request-header`) and
-/// `User-Agent`, which browsers add on their own, are the browser's and do
-/// not count. The safelisted values together may not exceed 1024 bytes
-/// (`#cors-unsafe-request-header-names`).
-pub(crate) fn cross_origin_kind(method: &Method, headers: &HeaderMap) -> RequestKind {
+/// Headers a page cannot set (`#forbidden-request-header`) are the
+/// browser's and do not count, nor, in a received request, those the
+/// browser adds on its own ([`added_by_browser`]). The safelisted values
+/// together may not exceed 1024 bytes (`#cors-unsafe-request-header-names`).
+pub(crate) fn cross_origin_kind(
+    method: &Method,
+    headers: &HeaderMap,
+    from: HeadersFrom,
+) -> RequestKind {
     if !method::is_safelisted(method.as_str().as_bytes()) {
         return RequestKind::Actual;
     }
     let mut safelisted_bytes = 0usize;
     for (name, value) in headers {
-        if *name == USER_AGENT || is_forbidden_request_header(name.as_str().as_bytes()) {
+        if is_forbidden_request_header(name.as_str().as_bytes())
+            || (from == HeadersFrom::Received && added_by_browser(name))
+        {
             continue;
         }
         if !is_safelisted_request_header(name.as_str(), value.as_bytes()) {

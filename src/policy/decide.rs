@@ -117,7 +117,9 @@ impl Policy {
         let preflight = request_method.is_some();
         let kind = match detail {
             _ if preflight => RequestKind::Preflight,
-            Detail::Full => classify::cross_origin_kind(method, headers),
+            Detail::Full => {
+                classify::cross_origin_kind(method, headers, classify::HeadersFrom::Received)
+            }
             Detail::Layer => RequestKind::Actual,
         };
 

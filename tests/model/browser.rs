@@ -57,8 +57,13 @@ pub fn normalize_method(method: &str) -> String {
 }
 
 /// A `GET` with the origin and this one header: the model's request
-/// classification says whether the header alone is CORS-safelisted.
+/// classification says whether the header alone is CORS-safelisted. That
+/// classification reads requests as received, where a `Priority` is the
+/// browser's own; set by a page, it is a header like any other.
 fn safelisted_alone(origin: &str, name: &str, value: &[u8]) -> bool {
+    if name == "priority" {
+        return false;
+    }
     let request = ModelRequest {
         method: "GET".into(),
         headers: vec![

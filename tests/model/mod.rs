@@ -677,8 +677,9 @@ pub fn kind(request: &ModelRequest) -> Kind {
     }
     let mut total = 0;
     for (name, value) in &request.headers {
-        // The browser's own headers do not count.
-        if name == "user-agent" || is_forbidden_request_header(name) {
+        // The browser's own headers do not count: those a page may not set,
+        // and two it adds itself (Firefox sends `Priority: u=4` on fetches).
+        if name == "user-agent" || name == "priority" || is_forbidden_request_header(name) {
             continue;
         }
         if !is_safelisted_header(name, value) {
