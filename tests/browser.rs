@@ -27,6 +27,8 @@
 
 #[path = "browser/agreement.rs"]
 mod agreement;
+#[path = "browser/binaries.rs"]
+mod binaries;
 #[path = "browser/cases.rs"]
 mod cases;
 #[path = "browser/csrf.rs"]
@@ -74,7 +76,7 @@ fn main() -> ExitCode {
         println!("browser: FAILED: the known engine deviations: {why}");
         return ExitCode::FAILURE;
     }
-    let cors = match agreement::cors_binary() {
+    let cors = match binaries::workspace_binary("tower-cors-cli", "cors") {
         Ok(cors) => cors,
         Err(why) => {
             println!("browser: FAILED: no `cors` binary to compare with: {why}");

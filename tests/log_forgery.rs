@@ -5,37 +5,24 @@
 //! and for CORS alike.
 #![cfg(feature = "tracing")]
 
+#[allow(dead_code)]
+#[path = "common/events.rs"]
+mod events;
+
 use std::convert::Infallible;
-use std::io;
-use std::sync::{Arc, Mutex};
 
 use http::{Request, Response, StatusCode};
 use tower::{service_fn, Layer, ServiceExt};
 use tower_cors::csrf::CsrfLayer;
 use tower_cors::{CorsLayer, Policy};
+use tracing_subscriber::filter::LevelFilter;
 
 /// The forgery of a second `reason` field (and a tab) from the review.
 const FORGED: &str = "https://evil.example\\\" reason=\\\"same-origin request\tx=\"y";
 
-/// Everything the `fmt` subscriber writes.
-#[derive(Clone, Default)]
-struct Output(Arc<Mutex<Vec<u8>>>);
-
-impl io::Write for Output {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0
-            .lock()
-            .map_err(|_| io::Error::other("poisoned"))?
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
 /// Sends `request` through `layer` over an app that answers `200`, with
-/// the default `fmt` subscriber at `DEBUG`; returns the status and the log.
+/// the default `fmt` output at `DEBUG` (`tests/common/events.rs`);
+/// returns the status and the log.
 fn logged<L>(layer: L, request: Request<String>) -> (StatusCode, String)
 where
     L: Layer<
@@ -48,29 +35,18 @@ where
     fn ok(_: Request<String>) -> std::future::Ready<Result<Response<String>, Infallible>> {
         std::future::ready(Ok(Response::new(String::new())))
     }
-    let output = Output::default();
-    let writer = output.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .without_time()
-        .with_writer(move || writer.clone())
-        .finish();
     let service = layer.layer(service_fn(
         ok as fn(Request<String>) -> std::future::Ready<Result<Response<String>, Infallible>>,
     ));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("runtime");
-    let status = tracing::subscriber::with_default(subscriber, || {
+    let (status, log) = events::record_at(LevelFilter::DEBUG, || {
         runtime
             .block_on(service.oneshot(request))
             .map(|response| response.status())
     });
-    let log = output.0.lock().map(|b| b.clone()).unwrap_or_default();
-    (
-        status.unwrap_or_else(|never| match never {}),
-        String::from_utf8(log).expect("the log is text"),
-    )
+    (status.unwrap_or_else(|never| match never {}), log.text)
 }
 
 /// The `key=value` pairs of one logfmt line, values unquoted; words

@@ -17,12 +17,13 @@
 //! and `no-cors` fetches, whose answers are opaque whatever the server
 //! says, so there is no CORS verdict to compare.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::binaries::wait_bounded;
 use crate::cases::Outcome;
 
 /// A known engine deviation: in `engine`, the case `case` does not end as
@@ -280,79 +281,6 @@ fn run_bounded(mut command: Command) -> Result<(Vec<u8>, Option<i32>), String> {
     let status = wait_bounded(&mut child, Duration::from_secs(60), "the probe")?;
     let out = reader.join().map_err(|_| "reading stdout failed")?;
     Ok((out, status.code()))
-}
-
-fn wait_bounded(
-    child: &mut std::process::Child,
-    limit: Duration,
-    what: &str,
-) -> Result<std::process::ExitStatus, String> {
-    let deadline = Instant::now() + limit;
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => return Ok(status),
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
-            Ok(None) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!("{what} took over {} s", limit.as_secs()));
-            }
-            Err(e) => return Err(format!("waiting for {what}: {e}")),
-        }
-    }
-}
-
-/// The `cors` binary of package `tower-cors-cli`: this package cannot
-/// depend on the command's package, which depends on it. A failed build is
-/// the suite's failure, never a skip.
-pub fn cors_binary() -> Result<PathBuf, String> {
-    workspace_binary("tower-cors-cli", "cors")
-}
-
-/// Binary `bin` of the workspace member `package`, built (or found up to
-/// date: then `cargo build` only checks) here with the `cargo` that builds
-/// this test, into the same target directory and profile. `cargo test
-/// --test browser` builds no other member, so a binary left by an earlier
-/// build could be older than its sources.
-pub fn workspace_binary(package: &str, bin: &str) -> Result<PathBuf, String> {
-    let exe = std::env::current_exe().map_err(|e| format!("no current_exe: {e}"))?;
-    // `target/<profile>/deps/browser-*`.
-    let profile_dir = exe
-        .ancestors()
-        .nth(2)
-        .ok_or_else(|| format!("{exe:?} is not in target/<profile>/deps"))?;
-    let target = exe
-        .ancestors()
-        .nth(3)
-        .ok_or_else(|| format!("{exe:?} is not in target/<profile>/deps"))?;
-    let release = profile_dir.file_name().and_then(|n| n.to_str()) == Some("release");
-    let binary = profile_dir.join(format!("{bin}{}", std::env::consts::EXE_SUFFIX));
-    let mut build = Command::new(env!("CARGO"));
-    build
-        .args(["build", "-p", package, "--bin", bin, "--manifest-path"])
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
-        .arg("--target-dir")
-        .arg(target)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null());
-    if release {
-        build.arg("--release");
-    }
-    let mut child = build
-        .spawn()
-        .map_err(|e| format!("cannot run cargo to build `{bin}`: {e}"))?;
-    let status = wait_bounded(
-        &mut child,
-        Duration::from_secs(900),
-        &format!("building `{bin}`"),
-    )?;
-    if status.success() && binary.is_file() {
-        Ok(binary)
-    } else {
-        Err(format!(
-            "`cargo build -p {package} --bin {bin}` failed ({status}); {binary:?} missing"
-        ))
-    }
 }
 
 /// The deviations table in `cli/README.md` ("Known engine deviations")

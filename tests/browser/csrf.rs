@@ -175,7 +175,8 @@ pub async fn check(
     let mut outcomes = Vec::new();
     let mut observations = Vec::new();
     for case in CASES {
-        let (result, observation) = run_one(client, servers, &guarded, case).await;
+        let mut observation = None;
+        let result = run_one(client, servers, &guarded, case, &mut observation).await;
         observations.extend(observation);
         match &result {
             Ok(()) => println!("ok   {}", case.name),
@@ -216,30 +217,17 @@ pub fn page_and_api(
     (page, api)
 }
 
-/// Runs one case: its outcome, and what the engine did (`None` when the
-/// page could not even run it).
+/// Runs one case; `observation` is set to what the engine did as soon as
+/// the page has run it (it stays `None` when the page could not).
 async fn run_one(
     client: &Client,
     servers: &Servers,
     guarded: &CsrfServers,
     case: &Case,
-) -> (Result<(), String>, Option<Observation>) {
-    let (page, api) = page_and_api(servers, guarded, case.from, case.to);
-    let mut observation = None;
-    let result = run_and_check(client, servers, case, &page, &api, &mut observation).await;
-    (result, observation)
-}
-
-/// The case's body: `observation` is set as soon as the page has run it.
-async fn run_and_check(
-    client: &Client,
-    servers: &Servers,
-    case: &Case,
-    page: &str,
-    api: &str,
     observation: &mut Option<Observation>,
 ) -> Result<(), String> {
-    open_page(client, page).await?;
+    let (page, api) = page_and_api(servers, guarded, case.from, case.to);
+    open_page(client, &page).await?;
     let url = format!("{api}/transfer?case={}", case.name);
 
     let seen_by_script = match case.how {
@@ -271,20 +259,13 @@ async fn run_and_check(
             .await?
         }
     };
-    *observation = Some(observe(
-        case,
-        page,
-        api,
-        &seen_by_script,
-        &servers.trace.get(case.name),
-    ));
+    let record = servers.trace.get(case.name);
+    *observation = Some(observe(case, &page, &api, &seen_by_script, &record));
     check_script(case, &seen_by_script)?;
 
     // Cookies the other cases set on `localhost` may ride along; the
     // record is about who ran, not what they carried.
-    let seen: Vec<String> = servers
-        .trace
-        .get(case.name)
+    let seen: Vec<String> = record
         .into_iter()
         .map(|line| line.split(" cookie=").next().unwrap_or_default().to_owned())
         .collect();

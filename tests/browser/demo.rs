@@ -4,7 +4,6 @@
 //! window without horizontal scrolling.
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -12,24 +11,11 @@ use std::time::{Duration, Instant};
 use fantoccini::Client;
 use serde_json::Value;
 
+use crate::binaries::{target_dirs, workspace_binary};
 use crate::cases::{open_page, within, Outcome};
 
 /// The fewest rows the demo promises.
 const MIN_ROWS: usize = 8;
-
-/// `target/<profile>/deps/browser-*` → `target/`.
-fn target_dir() -> Result<PathBuf, String> {
-    let exe = std::env::current_exe().map_err(|e| format!("no current_exe: {e}"))?;
-    exe.ancestors()
-        .nth(3)
-        .map(PathBuf::from)
-        .ok_or_else(|| format!("{exe:?} is not in target/<profile>/deps"))
-}
-
-/// The demo, another workspace member, built here first.
-fn demo_binary() -> Result<PathBuf, String> {
-    crate::agreement::workspace_binary("tower-cors-demo", "demo")
-}
 
 struct DemoProcess(Child);
 
@@ -42,7 +28,7 @@ impl Drop for DemoProcess {
 
 /// Starts the demo on free ports and returns it with its page URL.
 fn start() -> Result<(DemoProcess, String), String> {
-    let binary = demo_binary()?;
+    let binary = workspace_binary("tower-cors-demo", "demo")?;
     let mut child = Command::new(&binary)
         .env("DEMO_API_PORT", "0")
         .env("DEMO_PAGE_PORT", "0")
@@ -236,7 +222,7 @@ async fn check_run(
         Ok(_) => within("the screenshot", client.screenshot()).await,
         Err(e) => Err(e),
     };
-    match (screenshot, target_dir()) {
+    match (screenshot, target_dirs().map(|(_, target)| target)) {
         (Ok(png), Ok(target)) => {
             let path = target.join(format!("{prefix}-screenshot-{engine}.png"));
             match std::fs::write(&path, png) {

@@ -54,7 +54,7 @@ pub struct Recorded {
     /// Every event, in order.
     pub events: Vec<Captured>,
     /// The same events as the default `fmt` subscriber writes them (no
-    /// colours), one line each.
+    /// colours, no time), one line each.
     pub text: String,
 }
 
@@ -102,6 +102,7 @@ fn start(level: LevelFilter) {
         let subscriber = Registry::default().with(Keep).with(
             tracing_subscriber::fmt::layer()
                 .with_ansi(false)
+                .without_time()
                 .with_writer(ThisThread),
         );
         tracing::subscriber::set_global_default(subscriber)
